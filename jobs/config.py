@@ -1,0 +1,138 @@
+"""Typed, validated settings from config.toml, loaded once and passed down.
+
+No import-time globals: call ``load_settings`` at the composition root (the
+CLI) and hand the result to whoever needs it. Secrets never live here: they are
+read from the environment at the point of use (see ``secret``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from jobs.errors import ConfigError
+from jobs.settings_loader import build
+
+DEFAULT_CONFIG = "config.toml"
+SourceKind = Literal["rss", "ted", "udbud", "ocds", "eforms"]
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite+aiosqlite:///udbudsbot.sqlite3"
+    echo: bool = False
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout_seconds: float = 20.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    user_agent: str = "udbudsbot/0.1"
+
+    def __post_init__(self) -> None:
+        if self.max_bytes <= 0 or self.timeout_seconds <= 0:
+            raise ValueError("timeout_seconds and max_bytes must be positive")
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    interval_minutes: float = 30.0
+    backoff_base_seconds: float = 60.0
+    backoff_max_seconds: float = 6 * 3600.0
+    retry_after_max_seconds: float = 24 * 3600.0
+    alert_after_failures: int = 3
+    max_pages: int = 50
+    tick_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    name: str
+    kind: SourceKind
+    url: str
+    enabled: bool = True
+    interval_minutes: float | None = None  # None: [poll].interval_minutes
+    query: str = ""  # TED expert query
+    page_size: int = 100
+    fetch_details: bool = False  # TED: fetch each notice's eForms XML
+    token_env: str = ""  # name of the environment variable holding a bearer token
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("a source needs a non-empty name")
+        if not self.url.strip():
+            raise ValueError(f"source {self.name!r} needs a url")
+
+
+@dataclass(frozen=True)
+class MoneySettings:
+    """Exchange rates into DKK (1 unit of the currency = rate DKK)."""
+
+    rates_to_dkk: dict[str, Decimal] = field(
+        default_factory=lambda: {"DKK": Decimal(1), "EUR": Decimal("7.46")}
+    )
+
+    def to_dkk(self, amount: Decimal | None, currency: str | None) -> Decimal | None:
+        if amount is None:
+            return None
+        rate = self.rates_to_dkk.get((currency or "DKK").upper())
+        return None if rate is None else amount * rate
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    poll: PollSettings = field(default_factory=PollSettings)
+    money: MoneySettings = field(default_factory=MoneySettings)
+    sources: tuple[SourceSettings, ...] = ()
+    base_dir: Path = field(default=Path("."), compare=False)  # the config file's folder
+
+    def __post_init__(self) -> None:
+        names = [s.name for s in self.sources]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"source names must be unique: {sorted(dupes)[0]!r} repeats")
+
+
+def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Settings:
+    """Read and validate ``path`` (default: $UDBUDSBOT_CONFIG or ./config.toml)."""
+    env = dict(os.environ) if env is None else env
+    cfg_path = Path(path or env.get("UDBUDSBOT_CONFIG") or DEFAULT_CONFIG)
+    file = str(cfg_path)
+    try:
+        raw = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{file}: config file not found") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{file}: not valid TOML: {e}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{file}: cannot be read: {e}") from e
+    if "base_dir" in raw:
+        raise ConfigError(f"{file}: unknown key base_dir")
+    settings = build(Settings, raw, path="", file=file)
+    base_dir = cfg_path.resolve().parent
+    db_url = env.get("UDBUDSBOT_DATABASE_URL") or settings.database.url
+    db = replace(settings.database, url=resolve_sqlite_path(db_url, base_dir))
+    return replace(settings, database=db, base_dir=base_dir)
+
+
+def resolve_sqlite_path(url: str, base_dir: Path) -> str:
+    """Make a relative SQLite file path relative to the config file, not the cwd."""
+    prefix, sep, rest = url.partition(":///")
+    if sep and prefix.startswith("sqlite") and rest and not rest.startswith("/") and rest != ":memory:":
+        return f"{prefix}:///{(base_dir / rest).as_posix()}"
+    return url
+
+
+def secret(name: str, env: dict[str, str] | None = None) -> str | None:
+    """A secret from the environment; never stored in settings, never logged."""
+    if not name:
+        return None
+    value = (os.environ if env is None else env).get(name, "").strip()
+    return value or None

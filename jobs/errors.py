@@ -1,0 +1,23 @@
+"""The engine's small error hierarchy; adapters wrap library errors at the boundary."""
+
+from __future__ import annotations
+
+
+class UdbudError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class ConfigError(UdbudError):
+    """config.toml is missing, malformed, or has a wrong or unknown key."""
+
+
+class FetchError(UdbudError):
+    """A source could not be fetched (network, HTTP status, size cap, redirects)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ParseError(UdbudError):
+    """Bytes could not be understood as any supported notice format."""
