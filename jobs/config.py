@@ -18,7 +18,7 @@ from jobs.errors import ConfigError
 from jobs.settings_loader import build
 
 DEFAULT_CONFIG = "config.toml"
-SourceKind = Literal["rss", "ted", "udbud", "ocds", "eforms"]
+SourceKind = Literal["rss", "atom", "ted", "udbud", "ocds", "eforms"]
 
 
 @dataclass(frozen=True)
