@@ -30,6 +30,7 @@ class DatabaseSettings:
 @dataclass(frozen=True)
 class FetchSettings:
     timeout_seconds: float = 20.0
+    total_seconds: float = 120.0
     max_bytes: int = 20_000_000
     max_redirects: int = 5
     user_agent: str = "udbudsbot/0.1"

@@ -1,0 +1,76 @@
+"""The ``udbudsbot`` command line: the composition root for runs without Telegram."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from jobs.config import Settings, load_settings
+from jobs.errors import ConfigError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="udbudsbot", description="Tender alerts for social enterprises.")
+    p.add_argument("--config", help="config file (default: $UDBUDSBOT_CONFIG or ./config.toml)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    scan = sub.add_parser("scan", help="parse (and classify) files, URLs or the configured sources")
+    scan.add_argument("inputs", nargs="*", metavar="PATH|URL")
+    scan.add_argument("--json", action="store_true", help="one JSON object per notice")
+
+    poll = sub.add_parser("poll", help="poll the due sources into the database")
+    poll.add_argument("--once", action="store_true", help="one round, then exit (the default)")
+    poll.add_argument("--all", action="store_true", help="poll every enabled source, due or not")
+
+    cls = sub.add_parser("classify", help="suitability of notices in files or URLs")
+    cls.add_argument("inputs", nargs="+", metavar="FILE")
+    cls.add_argument("--json", action="store_true", help="JSON lines (the default output)")
+    cls.add_argument("--lots", action="store_true", help="also one line per lot")
+
+    sub.add_parser("rescore", help="re-classify stored notices with the current rules")
+    sub.add_parser("migrate", help="apply database migrations")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as e:
+        print(f"udbudsbot: {e}", file=sys.stderr)
+        return 2
+    return asyncio.run(dispatch(args, settings))
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "scan":
+        from bot.commands.scan import scan
+
+        return await scan(settings, args.inputs, as_json=args.json)
+    if args.command == "classify":
+        from bot.commands.scan import classify
+
+        return await classify(settings, args.inputs, lots=args.lots)
+    if args.command == "poll":
+        from bot.commands.poll import poll_once
+
+        return await poll_once(settings, force=args.all)
+    if args.command == "rescore":
+        from bot.commands.poll import rescore
+
+        return await rescore(settings)
+    if args.command == "migrate":
+        from jobs.db import open_database
+
+        db = await open_database(settings.database.url)
+        await db.close()
+        return 0
+    raise AssertionError(args.command)  # pragma: no cover

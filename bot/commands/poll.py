@@ -1,0 +1,37 @@
+"""``udbudsbot poll --once`` and ``udbudsbot rescore``."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.commands.common import runtime
+from jobs.config import Settings
+from jobs.poll import poll_due_sources
+
+
+async def poll_once(settings: Settings, *, force: bool = False) -> int:
+    async with runtime(settings) as rt:
+        reports = await poll_due_sources(rt, force=force)
+    for r in reports:
+        if r.ok:
+            state = "not modified" if r.not_modified else (
+                f"{len(r.result.new)} new, {len(r.result.changed)} changed, "
+                f"{r.result.duplicates} known, {r.result.aliases} seen elsewhere"
+                + (" (silent baseline)" if r.baseline else "")
+            )
+            print(f"{r.source}: {state}")
+        else:
+            print(f"{r.source}: FAILED: {r.error}", file=sys.stderr)
+    if not reports:
+        print("no source is due")
+    return 0 if all(r.ok for r in reports) else 1
+
+
+async def rescore(settings: Settings) -> int:
+    from jobs.rescore import rescore_all
+
+    async with runtime(settings) as rt:
+        assert rt.assess is not None
+        count = await rescore_all(rt.db, rt.assess)
+    print(f"re-scored {count} notices")
+    return 0

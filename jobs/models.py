@@ -1,0 +1,183 @@
+"""SQLAlchemy 2 models: the engine's tables.
+
+Timestamps are stored as naive UTC (portable across SQLite and PostgreSQL) and
+come back timezone-aware through ``UTCDateTime``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), Decimal: Numeric(20, 2)}
+
+
+class Source(Base):
+    """A configured source and its polling state (conditional GET, backoff, health)."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    cursor: Mapped[str | None] = mapped_column(String(500))  # e.g. udbud.dk "since"
+    next_check_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
+    baseline_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    notices_seen: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+
+class NoticeRow(Base):
+    """One version of one notice, with its assessment."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", "version", name="uq_notices_source_external_version"),
+        Index("ix_notices_source_external", "source", "external_id"),
+        Index("ix_notices_first_seen", "first_seen_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(300))
+    version: Mapped[str] = mapped_column(String(100))
+    dedup_key: Mapped[str] = mapped_column(String(800), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    procedure_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    buyer: Mapped[str] = mapped_column(Text, default="")
+    buyer_country: Mapped[str | None] = mapped_column(String(3))
+    url: Mapped[str | None] = mapped_column(Text)
+    cpv: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nuts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    value: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    value_dkk: Mapped[Decimal | None]
+    deadline: Mapped[datetime | None]
+    notice_type: Mapped[str] = mapped_column(String(30))
+    notice_subtype: Mapped[str | None] = mapped_column(String(30))
+    form_type: Mapped[str | None] = mapped_column(String(50))
+    procedure_type: Mapped[str | None] = mapped_column(String(50))
+    contract_nature: Mapped[str | None] = mapped_column(String(30))
+    reserved: Mapped[list[str]] = mapped_column(JSON, default=list)
+    social: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sme_suitable: Mapped[bool | None]
+    vcse_suitable: Mapped[bool | None]
+    framework: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(8), default="da")
+    published_at: Mapped[datetime | None]
+    changes_external_id: Mapped[str | None] = mapped_column(String(300))
+    changes_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
+    texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The classifier's verdict (jobs.classify); recomputed when rules_version changes.
+    score: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(20), index=True)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    rules_version: Mapped[str | None] = mapped_column(String(40))
+    baseline: Mapped[bool] = mapped_column(Boolean, default=False)  # stored silently, never pushed
+    first_seen_at: Mapped[datetime]
+
+    lots: Mapped[list[LotRow]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="LotRow.position"
+    )
+    aliases: Mapped[list[NoticeAlias]] = relationship(back_populates="notice", cascade="all, delete-orphan")
+
+
+class LotRow(Base):
+    __tablename__ = "lots"
+    __table_args__ = (UniqueConstraint("notice_id", "lot_id", name="uq_lots_notice_lot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    lot_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    cpv: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nuts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    value: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    deadline: Mapped[datetime | None]
+    reserved: Mapped[list[str]] = mapped_column(JSON, default=list)
+    social: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sme_suitable: Mapped[bool | None]
+    framework: Mapped[bool] = mapped_column(Boolean, default=False)
+    duration_months: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(20))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    notice: Mapped[NoticeRow] = relationship(back_populates="lots")
+
+
+class NoticeAlias(Base):
+    """The same notice seen on another source (e.g. TED and udbud.dk): stored once."""
+
+    __tablename__ = "notice_aliases"
+    __table_args__ = (UniqueConstraint("source", "external_id", "version", name="uq_alias_source_ext_ver"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(300))
+    version: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime]
+
+    notice: Mapped[NoticeRow] = relationship(back_populates="aliases")

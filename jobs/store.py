@@ -1,0 +1,250 @@
+"""Store parsed notices once: dedup by (source, id, version) and across sources,
+link changes to what they change, keep each notice's assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobs.config import MoneySettings
+from jobs.decide import Known, Novelty, content_hash, decide, dedup_key, effective_version
+from jobs.models import LotRow, NoticeAlias, NoticeRow
+from jobs.notice import Notice
+
+CHUNK = 500
+
+
+class ReasonLike(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class LotAssessmentLike(Protocol):
+    lot_id: str
+    score: int
+    level: str
+    reasons: Sequence[ReasonLike]
+
+
+class AssessmentLike(Protocol):
+    score: int
+    level: str
+    reasons: Sequence[ReasonLike]
+    rules_version: str
+    lots: Sequence[LotAssessmentLike]
+
+
+Assess = Callable[[Notice], AssessmentLike]
+
+
+@dataclass
+class StoreResult:
+    new: list[int] = field(default_factory=list)  # row ids of notices never seen before
+    changed: list[int] = field(default_factory=list)  # row ids of new versions / change notices
+    duplicates: int = 0
+    aliases: int = 0
+
+    @property
+    def stored(self) -> int:
+        return len(self.new) + len(self.changed)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    notice: Notice
+    digest: str
+    version: str
+    key: str
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+async def _gather_known(session: AsyncSession, source: str, prepared: list[_Prepared]) -> dict[str, Known]:
+    """Everything ``decide`` needs, in a handful of queries for the whole batch."""
+    ext_ids = sorted({p.notice.id for p in prepared})
+    keys = sorted({p.key for p in prepared})
+    targets = sorted({p.notice.changes for p in prepared if p.notice.changes})
+    versions: set[tuple[str, str]] = set()
+    latest: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    target_ids: dict[str, int] = {}
+    for chunk in _chunks(ext_ids):
+        rows = await session.execute(
+            select(NoticeRow.external_id, NoticeRow.version, NoticeRow.id).where(
+                NoticeRow.source == source, NoticeRow.external_id.in_(chunk)
+            )
+        )
+        for ext, ver, rid in rows:
+            versions.add((ext, ver))
+            latest[ext] = max(latest.get(ext, 0), rid)
+        alias_rows = await session.execute(
+            select(NoticeAlias.external_id, NoticeAlias.version).where(
+                NoticeAlias.source == source, NoticeAlias.external_id.in_(chunk)
+            )
+        )
+        versions.update((ext, ver) for ext, ver in alias_rows)
+    for chunk in _chunks(keys):
+        rows = await session.execute(select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk)))
+        by_key.update({k: rid for k, rid in rows})
+    for chunk in _chunks(targets):
+        rows = await session.execute(
+            select(NoticeRow.external_id, func.max(NoticeRow.id))
+            .where(NoticeRow.external_id.in_(chunk))
+            .group_by(NoticeRow.external_id)
+        )
+        target_ids.update({ext: rid for ext, rid in rows})
+    return {
+        p.key: Known(
+            same_version=(p.notice.id, p.version) in versions,
+            alias_of=by_key.get(p.key),
+            previous_id=latest.get(p.notice.id),
+            changed_target_id=target_ids.get(p.notice.changes) if p.notice.changes else None,
+        )
+        for p in prepared
+    }
+
+
+async def store_notices(
+    session: AsyncSession,
+    source: str,
+    notices: Sequence[Notice],
+    *,
+    now: datetime,
+    money: MoneySettings,
+    assess: Assess | None = None,
+    baseline: bool = False,
+) -> StoreResult:
+    """Insert what is new or changed; the caller commits (one transaction per poll)."""
+    result = StoreResult()
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for n in notices:
+        digest = content_hash(n)
+        version = effective_version(n, digest)
+        key = dedup_key(n, version)
+        if key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(key)
+        prepared.append(_Prepared(n, digest, version, key))
+    known = await _gather_known(session, source, prepared)
+    new_rows: list[tuple[NoticeRow, bool]] = []
+    for p in prepared:
+        decision = decide(p.notice, known[p.key])
+        if decision.novelty is Novelty.DUPLICATE:
+            result.duplicates += 1
+        elif decision.novelty is Novelty.ALIAS:
+            assert decision.changes_notice_id is not None
+            session.add(
+                NoticeAlias(
+                    notice_id=decision.changes_notice_id,
+                    source=source,
+                    external_id=p.notice.id,
+                    version=p.version,
+                    url=p.notice.url,
+                    seen_at=now,
+                )
+            )
+            result.aliases += 1
+        else:
+            row = notice_row(p, source=source, now=now, money=money, baseline=baseline)
+            row.changes_notice_id = decision.changes_notice_id
+            if assess is not None:
+                apply_assessment(row, assess(p.notice))
+            session.add(row)
+            new_rows.append((row, decision.novelty is Novelty.NEW))
+    await session.flush()
+    for row, is_new in new_rows:
+        (result.new if is_new else result.changed).append(row.id)
+    return result
+
+
+def notice_row(p: _Prepared, *, source: str, now: datetime, money: MoneySettings, baseline: bool) -> NoticeRow:
+    n = p.notice
+    return NoticeRow(
+        source=source,
+        external_id=n.id,
+        version=p.version,
+        dedup_key=p.key,
+        content_hash=p.digest,
+        procedure_id=n.procedure_id,
+        title=n.title,
+        description=n.description,
+        buyer=n.buyer,
+        buyer_country=n.buyer_country,
+        url=n.url,
+        cpv=list(n.cpv),
+        nuts=list(n.nuts),
+        value=n.value,
+        currency=n.currency,
+        value_dkk=_round(money.to_dkk(n.value, n.currency)),
+        deadline=n.deadline,
+        notice_type=str(n.notice_type),
+        notice_subtype=n.notice_subtype,
+        form_type=n.form_type,
+        procedure_type=n.procedure_type,
+        contract_nature=n.contract_nature,
+        reserved=list(n.reserved),
+        social=list(n.social),
+        sme_suitable=n.sme_suitable,
+        vcse_suitable=n.vcse_suitable,
+        framework=n.framework,
+        language=n.language,
+        published_at=n.published_at,
+        changes_external_id=n.changes,
+        texts=dict(n.texts),
+        baseline=baseline,
+        first_seen_at=now,
+        lots=[
+            LotRow(
+                position=i,
+                lot_id=lot.lot_id,
+                title=lot.title,
+                description=lot.description,
+                cpv=list(lot.cpv),
+                nuts=list(lot.nuts),
+                value=lot.value,
+                currency=lot.currency,
+                deadline=lot.deadline,
+                reserved=list(lot.reserved),
+                social=list(lot.social),
+                sme_suitable=lot.sme_suitable,
+                framework=lot.framework,
+                duration_months=lot.duration_months,
+            )
+            for i, lot in enumerate(_unique_lots(n))
+        ],
+    )
+
+
+def _unique_lots(n: Notice) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for lot in n.lots:
+        if lot.lot_id not in seen:
+            seen.add(lot.lot_id)
+            out.append(lot)
+    return out
+
+
+def _round(v: Decimal | None) -> Decimal | None:
+    return None if v is None else v.quantize(Decimal("0.01"))
+
+
+def apply_assessment(row: NoticeRow, a: AssessmentLike) -> None:
+    row.score, row.level, row.rules_version = a.score, a.level, a.rules_version
+    row.reasons = [r.to_dict() for r in a.reasons]
+    per_lot = {la.lot_id: la for la in a.lots}
+    for lot in row.lots:
+        la = per_lot.get(lot.lot_id)
+        if la is not None:
+            lot.score, lot.level = la.score, la.level
+            lot.reasons = [r.to_dict() for r in la.reasons]

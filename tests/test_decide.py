@@ -1,0 +1,93 @@
+"""The pure decisions of the pipeline: identity, novelty, backoff, alerting."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from jobs.decide import (
+    Known,
+    Novelty,
+    changed_fields,
+    content_hash,
+    decide,
+    dedup_key,
+    effective_version,
+    next_check_after_failure,
+    should_alert,
+)
+from jobs.notice import Notice, NoticeType
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+N = Notice(source="ted", id="abc", version="01", title="Rengøring", procedure_id="proc-1")
+
+
+def test_same_notice_on_two_sources_has_one_dedup_key() -> None:
+    other = dataclasses.replace(N, source="udbud.dk")
+    assert dedup_key(N, "01") == dedup_key(other, "01")
+    # without a procedure id the key is per source
+    a = dataclasses.replace(N, procedure_id=None)
+    b = dataclasses.replace(a, source="rss")
+    assert dedup_key(a, "01") != dedup_key(b, "01")
+
+
+def test_content_hash_ignores_source_and_sees_material_change() -> None:
+    assert content_hash(N) == content_hash(dataclasses.replace(N, source="x"))
+    moved = dataclasses.replace(N, deadline=NOW + timedelta(days=3))
+    assert content_hash(N) != content_hash(moved)
+
+
+def test_effective_version_for_unversioned_sources() -> None:
+    n = dataclasses.replace(N, version="")
+    v1 = effective_version(n, content_hash(n))
+    n2 = dataclasses.replace(n, value=Decimal(5))
+    assert v1.startswith("h:")
+    assert v1 != effective_version(n2, content_hash(n2))
+    assert effective_version(N, "whatever") == "01"
+
+
+def test_decide_table() -> None:
+    assert decide(N, Known()).novelty is Novelty.NEW
+    assert decide(N, Known(same_version=True, previous_id=3)).novelty is Novelty.DUPLICATE
+    alias = decide(N, Known(alias_of=7))
+    assert (alias.novelty, alias.changes_notice_id) == (Novelty.ALIAS, 7)
+    newer = decide(N, Known(previous_id=4))
+    assert (newer.novelty, newer.changes_notice_id) == (Novelty.CHANGED, 4)
+    corr = dataclasses.replace(N, id="corr", changes="abc", notice_type=NoticeType.CHANGE)
+    linked = decide(corr, Known(changed_target_id=9))
+    assert (linked.novelty, linked.changes_notice_id) == (Novelty.CHANGED, 9)
+    # a change notice whose original we never saw is simply new
+    assert decide(corr, Known()).novelty is Novelty.NEW
+
+
+def test_changed_fields() -> None:
+    old = {"title": "Rengøring", "deadline": NOW, "value": Decimal(10), "currency": "DKK",
+           "notice_type": "competition", "buyer": "", "cpv": []}
+    new = dataclasses.replace(N, deadline=NOW + timedelta(days=7), value=Decimal(10), currency="DKK",
+                              notice_type=NoticeType.COMPETITION)
+    assert changed_fields(old, new) == ["deadline"]
+
+
+def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
+    rng = random.Random(1)
+    delays = [
+        (next_check_after_failure(NOW, f, base_seconds=60, max_seconds=3600, rng=rng) - NOW).total_seconds()
+        for f in range(1, 10)
+    ]
+    assert 30 <= delays[0] <= 60
+    assert 120 <= delays[2] <= 240
+    assert all(d <= 3600 for d in delays)
+    assert delays[-1] >= 1800  # capped, still jittered within [max/2, max]
+    ra = next_check_after_failure(NOW, 1, base_seconds=60, max_seconds=3600, retry_after=7200)
+    assert ra == NOW + timedelta(seconds=7200)
+    capped = next_check_after_failure(NOW, 1, base_seconds=60, max_seconds=60, retry_after=10**9,
+                                      retry_after_max=86400)
+    assert capped == NOW + timedelta(days=1)
+
+
+def test_alert_once_per_streak() -> None:
+    assert not should_alert(2, False, 3)
+    assert should_alert(3, False, 3)
+    assert not should_alert(4, True, 3)
