@@ -14,7 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from jobs.classify.settings import ClassifierSettings
 from jobs.errors import ConfigError
+from jobs.faq.settings import FaqSettings
+from jobs.hours.settings import HoursSettings
 from jobs.settings_loader import build
 
 DEFAULT_CONFIG = "config.toml"
@@ -74,9 +77,7 @@ class SourceSettings:
 class MoneySettings:
     """Exchange rates into DKK (1 unit of the currency = rate DKK)."""
 
-    rates_to_dkk: dict[str, Decimal] = field(
-        default_factory=lambda: {"DKK": Decimal(1), "EUR": Decimal("7.46")}
-    )
+    rates_to_dkk: dict[str, Decimal] = field(default_factory=lambda: {"DKK": Decimal(1), "EUR": Decimal("7.46")})
 
     def to_dkk(self, amount: Decimal | None, currency: str | None) -> Decimal | None:
         if amount is None:
@@ -86,12 +87,60 @@ class MoneySettings:
 
 
 @dataclass(frozen=True)
+class CategorySettings:
+    """A tender category users can subscribe to, as CPV code prefixes."""
+
+    label_da: str
+    label_en: str
+    cpv_prefixes: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        bad = [p for p in self.cpv_prefixes if not (p.isdigit() and 2 <= len(p) <= 8)]
+        if bad:
+            raise ValueError(f"cpv_prefixes must be 2-8 digits, not {bad[0]!r}")
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    timezone: str = "Europe/Copenhagen"
+    rate_per_second: float = 25.0
+    per_chat_seconds: float = 1.0
+    daily_cap: int = 10
+    reminder_days: int = 3
+    digest_hour: int = 8
+    weekly_digest_day: Weekday = "monday"
+    digest_max_items: int = 8
+    max_attempts: int = 8
+    retry_base_seconds: float = 5.0
+    retry_max_seconds: float = 3600.0
+    lease_seconds: float = 120.0
+    batch_size: int = 50
+    tick_seconds: float = 2.0
+
+    def __post_init__(self) -> None:
+        if not (0 < self.rate_per_second <= 30):
+            raise ValueError("rate_per_second must be above 0 and at most 30 (Telegram's limit)")
+        if not (0 <= self.digest_hour <= 23):
+            raise ValueError("digest_hour must be 0-23")
+        if self.daily_cap < 1 or self.digest_max_items < 1 or self.batch_size < 1:
+            raise ValueError("daily_cap, digest_max_items and batch_size must be at least 1")
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     poll: PollSettings = field(default_factory=PollSettings)
     money: MoneySettings = field(default_factory=MoneySettings)
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     sources: tuple[SourceSettings, ...] = ()
+    categories: dict[str, CategorySettings] = field(default_factory=dict)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    hours: HoursSettings = field(default_factory=HoursSettings)
+    faq: FaqSettings = field(default_factory=FaqSettings)
     base_dir: Path = field(default=Path("."), compare=False)  # the config file's folder
 
     def __post_init__(self) -> None:

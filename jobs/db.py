@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,5 +72,3 @@ async def open_database(url: str, *, echo: bool = False) -> Database:
     db = create_database(url, echo=echo)
     await migrate(db)
     return db
-
-

@@ -118,7 +118,7 @@ def next_check_after_failure(
     if retry_after is not None and retry_after > 0:
         return now + timedelta(seconds=min(retry_after, retry_after_max))
     ceiling = min(max_seconds, base_seconds * (2 ** max(0, failures - 1)))
-    r = (rng or random).uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+    r = (rng or random).uniform(0.5, 1.0)
     return now + timedelta(seconds=ceiling * r)
 
 

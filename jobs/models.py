@@ -181,3 +181,72 @@ class NoticeAlias(Base):
     seen_at: Mapped[datetime]
 
     notice: Mapped[NoticeRow] = relationship(back_populates="aliases")
+
+
+class Subscriber(Base):
+    """An enterprise's chat and its alert settings."""
+
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="da")
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)  # active paused blocked stopped
+    delivery: Mapped[str] = mapped_column(String(10), default="instant")  # instant daily weekly
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8)
+    daily_cap: Mapped[int | None] = mapped_column(Integer)  # None: [delivery].daily_cap
+    max_value_dkk: Mapped[Decimal | None]
+    min_level: Mapped[str] = mapped_column(String(20), default="possible")  # suitable possible all
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)  # "-word" excludes
+    subscribed_at: Mapped[datetime]
+    last_digest_at: Mapped[datetime | None]
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    """One message to one chat; created in the same transaction as its cause.
+
+    status: pending → sending → sent | failed | dropped; ``digest`` rows wait
+    for the subscriber's next digest (digest delivery or daily cap overflow) and
+    become ``digested`` when a digest row takes them.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "kind", "ref", name="uq_outbox_subscriber_kind_ref"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # notice change reminder digest broadcast advice text
+    ref: Mapped[str] = mapped_column(String(100))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("subscriber_id", "notice_id", name="uq_feedback_subscriber_notice"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    level: Mapped[str | None] = mapped_column(String(20))  # the notice's level when judged
+    created_at: Mapped[datetime]

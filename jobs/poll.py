@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from jobs.categories import prefix_table
 from jobs.config import SourceSettings
 from jobs.decide import next_check_after_failure, next_check_after_success, should_alert
 from jobs.errors import FetchError, ParseError
 from jobs.models import Source
+from jobs.outbox import enqueue_notices
 from jobs.runtime import Runtime
 from jobs.sources import SourceState, read_source
 from jobs.store import StoreResult, store_notices
@@ -107,6 +109,14 @@ async def poll_source(rt: Runtime, cfg: SourceSettings, *, store_lock: asyncio.L
                 money=rt.settings.money,
                 assess=rt.assess,
                 baseline=report.baseline,
+            )
+            await enqueue_notices(
+                s,
+                report.result.new,
+                report.result.changed,
+                now=now,
+                prefixes=prefix_table(rt.settings),
+                delivery=rt.settings.delivery,
             )
             row.baseline_done = True
             row.etag, row.last_modified, row.cursor = read.etag, read.last_modified, read.cursor

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from jobs.config import SourceSettings
 from jobs.config import Settings as AppSettings
+from jobs.config import SourceSettings
 from jobs.config import secret as get_secret
 from jobs.errors import FetchError, ParseError
 from jobs.fetch import FetchResult, fetch
@@ -119,7 +119,7 @@ async def _read_paged(
         out.item_errors.extend(page.item_errors)
         if page.next_url and not page.next_url.startswith(("http://", "https://")) and base_dir:
             # a relative next link of a local example file
-            page.next_url = str((Path(result.url).parent / page.next_url))
+            page.next_url = str(Path(result.url).parent / page.next_url)
         url = page.next_url
         got = len(out.notices) + len(out.item_errors)
         if page.total is not None and not url and got < page.total:

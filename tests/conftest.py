@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import text
 
-from jobs.db import Database, open_database, create_database
+from jobs.db import Database, create_database, open_database
 from tests.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -63,10 +63,18 @@ def test_decide_table() -> None:
 
 
 def test_changed_fields() -> None:
-    old = {"title": "Rengøring", "deadline": NOW, "value": Decimal(10), "currency": "DKK",
-           "notice_type": "competition", "buyer": "", "cpv": []}
-    new = dataclasses.replace(N, deadline=NOW + timedelta(days=7), value=Decimal(10), currency="DKK",
-                              notice_type=NoticeType.COMPETITION)
+    old = {
+        "title": "Rengøring",
+        "deadline": NOW,
+        "value": Decimal(10),
+        "currency": "DKK",
+        "notice_type": "competition",
+        "buyer": "",
+        "cpv": [],
+    }
+    new = dataclasses.replace(
+        N, deadline=NOW + timedelta(days=7), value=Decimal(10), currency="DKK", notice_type=NoticeType.COMPETITION
+    )
     assert changed_fields(old, new) == ["deadline"]
 
 
@@ -82,8 +90,7 @@ def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
     assert delays[-1] >= 1800  # capped, still jittered within [max/2, max]
     ra = next_check_after_failure(NOW, 1, base_seconds=60, max_seconds=3600, retry_after=7200)
     assert ra == NOW + timedelta(seconds=7200)
-    capped = next_check_after_failure(NOW, 1, base_seconds=60, max_seconds=60, retry_after=10**9,
-                                      retry_after_max=86400)
+    capped = next_check_after_failure(NOW, 1, base_seconds=60, max_seconds=60, retry_after=10**9, retry_after_max=86400)
     assert capped == NOW + timedelta(days=1)
 
 

@@ -14,10 +14,14 @@ async def poll_once(settings: Settings, *, force: bool = False) -> int:
         reports = await poll_due_sources(rt, force=force)
     for r in reports:
         if r.ok:
-            state = "not modified" if r.not_modified else (
-                f"{len(r.result.new)} new, {len(r.result.changed)} changed, "
-                f"{r.result.duplicates} known, {r.result.aliases} seen elsewhere"
-                + (" (silent baseline)" if r.baseline else "")
+            state = (
+                "not modified"
+                if r.not_modified
+                else (
+                    f"{len(r.result.new)} new, {len(r.result.changed)} changed, "
+                    f"{r.result.duplicates} known, {r.result.aliases} seen elsewhere"
+                    + (" (silent baseline)" if r.baseline else "")
+                )
             )
             print(f"{r.source}: {state}")
         else:

@@ -83,7 +83,7 @@ def _detect_json(data: bytes) -> str:
 def _looks_ted(doc: dict[str, object]) -> bool:
     notices = doc.get("notices")
     return isinstance(notices, list) and (
-        not notices or (isinstance(notices[0], dict) and "publication-number" in notices[0])
+        not notices or (isinstance(notices[0], dict) and ("publication-number" in notices[0] or "ND" in notices[0]))
     )
 
 
@@ -91,7 +91,9 @@ def _looks_udbud(doc: dict[str, object]) -> bool:
     for key in ("items", "data", "notices", "results"):
         items = doc.get(key)
         if isinstance(items, list):
-            return not items or (isinstance(items[0], dict) and any("xml" in k.lower() or "eform" in k.lower() for k in items[0]))
+            return not items or (
+                isinstance(items[0], dict) and any("xml" in k.lower() or "eform" in k.lower() for k in items[0])
+            )
     return False
 
 
