@@ -31,9 +31,23 @@ def build_parser() -> argparse.ArgumentParser:
     cls.add_argument("--json", action="store_true", help="JSON lines (the default output)")
     cls.add_argument("--lots", action="store_true", help="also one line per lot")
 
+    sub.add_parser("run", help="run the Telegram bot with its scheduled jobs (needs TELEGRAM_BOT_TOKEN)")
     sub.add_parser("rescore", help="re-classify stored notices with the current rules")
     sub.add_parser("migrate", help="apply database migrations")
     return p
+
+
+def run_bot(settings: Settings) -> int:
+    from jobs.config import secret
+
+    token = secret("TELEGRAM_BOT_TOKEN")
+    if token is None:
+        print("udbudsbot: TELEGRAM_BOT_TOKEN is not set (the bot's token comes from the environment)", file=sys.stderr)
+        return 2
+    from bot.app import run
+
+    run(settings, token)  # PTB owns the event loop (and the signal handlers) here
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"udbudsbot: {e}", file=sys.stderr)
         return 2
+    if args.command == "run":
+        return run_bot(settings)
     return asyncio.run(dispatch(args, settings))
 
 

@@ -100,6 +100,23 @@ class CategorySettings:
             raise ValueError(f"cpv_prefixes must be 2-8 digits, not {bad[0]!r}")
 
 
+@dataclass(frozen=True)
+class TelegramSettings:
+    """How the bot talks to Telegram (the token comes from TELEGRAM_BOT_TOKEN, never from here)."""
+
+    base_url: str = "https://api.telegram.org/bot"  # TELEGRAM_API_BASE_URL overrides
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""  # public URL Telegram posts updates to (webhook mode)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    staff_chat_id: int = 0  # chat for staff alerts and advice requests; 0: none (log only)
+    poll_timeout_seconds: int = 30
+
+    def __post_init__(self) -> None:
+        if self.mode == "webhook" and not self.webhook_url.startswith("https://"):
+            raise ValueError("webhook mode needs webhook_url = \"https://...\"")
+
+
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -139,6 +156,7 @@ class Settings:
     sources: tuple[SourceSettings, ...] = ()
     categories: dict[str, CategorySettings] = field(default_factory=dict)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
     hours: HoursSettings = field(default_factory=HoursSettings)
     faq: FaqSettings = field(default_factory=FaqSettings)
     base_dir: Path = field(default=Path("."), compare=False)  # the config file's folder
@@ -169,7 +187,10 @@ def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None 
     base_dir = cfg_path.resolve().parent
     db_url = env.get("UDBUDSBOT_DATABASE_URL") or settings.database.url
     db = replace(settings.database, url=resolve_sqlite_path(db_url, base_dir))
-    return replace(settings, database=db, base_dir=base_dir)
+    telegram = settings.telegram
+    if env.get("TELEGRAM_API_BASE_URL"):
+        telegram = replace(telegram, base_url=env["TELEGRAM_API_BASE_URL"])
+    return replace(settings, database=db, telegram=telegram, base_dir=base_dir)
 
 
 def resolve_sqlite_path(url: str, base_dir: Path) -> str:

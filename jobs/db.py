@@ -27,8 +27,12 @@ class Database:
         await self.engine.dispose()
 
 
-def create_database(url: str, *, echo: bool = False) -> Database:
-    """Engine + session factory; SQLite gets WAL, foreign keys and a busy timeout."""
+def create_database(url: str, *, echo: bool = False, schema: str | None = None) -> Database:
+    """Engine + session factory; SQLite gets WAL, foreign keys and a busy timeout.
+
+    ``schema`` (PostgreSQL only) puts every table in that schema via search_path:
+    the tests use it so that concurrent test runs never share tables.
+    """
     if url.startswith("sqlite") and ":///" in url:
         db_file = url.split(":///", 1)[1]
         if db_file and db_file != ":memory:":
@@ -36,6 +40,8 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     kwargs: dict[str, object] = {"echo": echo}
     if url.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+        if schema:
+            kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -68,7 +74,7 @@ def _upgrade(conn: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
-async def open_database(url: str, *, echo: bool = False) -> Database:
-    db = create_database(url, echo=echo)
+async def open_database(url: str, *, echo: bool = False, schema: str | None = None) -> Database:
+    db = create_database(url, echo=echo, schema=schema)
     await migrate(db)
     return db

@@ -133,8 +133,15 @@ async def resolve(rt: Runtime, outbox_id: int) -> tuple[Delivery | None, str | N
             if row.kind == "change":
                 changed = await _changed_fields(s, nrow)
             notice = await _view(s, nrow, changed)
+        original = None
         if row.kind in ("change", "reminder") and row.notice_id is not None:
             reply_to = await _original_message_id(s, row)
+        if row.kind == "change":
+            root_id = (row.payload or {}).get("root_notice_id")
+            root = (
+                await s.scalars(select(NoticeRow).where(NoticeRow.id == root_id).options(selectinload(NoticeRow.lots)))
+            ).one_or_none()
+            original = await _view(s, root) if root is not None else None
         if row.kind == "digest":
             ids = [int(i) for i in (row.payload or {}).get("notice_ids", [])]
             nrows = (
@@ -152,6 +159,7 @@ async def resolve(rt: Runtime, outbox_id: int) -> tuple[Delivery | None, str | N
                 notices=notices or [],
                 payload=dict(row.payload or {}),
                 reply_to_message_id=reply_to,
+                original=original,
             ),
             None,
         )

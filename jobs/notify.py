@@ -58,6 +58,7 @@ class Delivery:
     notices: list[NoticeView] = field(default_factory=list)  # digest entries
     payload: dict[str, Any] = field(default_factory=dict)
     reply_to_message_id: int | None = None  # the original alert (changes, reminders)
+    original: NoticeView | None = None  # for changes: the notice as first sent
 
 
 class Notifier(Protocol):

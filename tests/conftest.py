@@ -36,11 +36,14 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-async def reset_postgres(url: str) -> None:
+PG_SCHEMA = f"udbudsbot_test_{os.getpid()}"  # one schema per test process: runs never collide
+
+
+async def reset_postgres(url: str, schema: str = PG_SCHEMA) -> None:
     db = create_database(url)
     async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
+        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     await db.close()
 
 
@@ -58,9 +61,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def db(db_url: str) -> AsyncIterator[Database]:
+    schema = None
     if db_url.startswith("postgresql"):
         await reset_postgres(db_url)
-    database = await open_database(db_url)
+        schema = PG_SCHEMA
+    database = await open_database(db_url, schema=schema)
     try:
         yield database
     finally:
@@ -74,3 +79,18 @@ def feed_server() -> Iterator[FeedServer]:
         yield server
     finally:
         server.stop()
+
+
+# Fake Telegram Bot API server (issue 4), appended here so every bot test can use it.
+from tests.fakebotapi import FakeBotAPI, running_fake_bot_api  # noqa: E402
+
+
+@pytest.fixture
+def fake_bot_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotAPI]:
+    """A started fake Telegram Bot API server on loopback (tests/fakebotapi.py), stopped afterwards.
+
+    PTB_TIMEDELTA=true: PTB 22 warns (PTBDeprecationWarning, an error under our filterwarnings)
+    whenever RetryAfter is built with the old int retry_after, so a 429 would surface as a warning.
+    """
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    yield from running_fake_bot_api()

@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_WS = re.compile(r"\s+")
+_C1 = re.compile("[\x80-\x9f]")
+_CP1252 = {c: (bytes([c]).decode("cp1252", errors="ignore") or None) for c in range(0x80, 0xA0)}
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 # Values publishers put in mandatory fields when they know nothing.
@@ -18,13 +19,24 @@ PLACEHOLDER_YEARS = range(2090, 10000)
 
 
 def clean_text(value: str | None, *, limit: int = 20_000) -> str:
-    """Plain text from a field that may hold HTML, entities or odd whitespace."""
+    """Plain text from a field that may hold HTML, entities or odd whitespace.
+
+    Legacy cp1252 characters written as references (``&#150;``) arrive as C1
+    control characters and are read as the cp1252 characters they meant.
+    """
     if not value:
         return ""
     text = html.unescape(_TAG.sub(" ", value))
-    text = text.replace("\u00a0", " ").replace("\x00", "")
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
-    return _WS.sub(" ", text).strip()[:limit]
+    if "\x85" in text:  # cp1252 "…", but str.split() would take it for a line break
+        text = text.replace("\x85", "\u2026")
+    # Every run of Unicode whitespace (NBSP, tabs, newlines) → one space; split()
+    # is several times faster than a regex on long descriptions.
+    text = " ".join(text.split())
+    if not text.isprintable():  # rare, so the slow per-character pass is fine
+        if _C1.search(text):
+            text = text.translate(_CP1252)
+        text = " ".join("".join(ch for ch in text if ch.isprintable()).split())
+    return text[:limit]
 
 
 def parse_amount(value: str | float | int | None) -> Decimal | None:

@@ -1,0 +1,138 @@
+"""Build the python-telegram-bot Application: the bot's composition root.
+
+``post_init`` opens the database (migrating it), the HTTP client, the FAQ and
+the notifier, registers the commands with Telegram in both languages and
+schedules the engine's jobs; ``post_shutdown`` closes what it opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import scheduled
+from bot.deps import BotData, Deps
+from bot.errors import on_error
+from bot.handlers import ask, notices, subscribe
+from bot.sender import TelegramNotifier
+from bot.texts import COMMANDS, t
+from jobs.categories import all_categories
+from jobs.config import Settings
+from jobs.db import open_database
+from jobs.faq.knowledge import load_faq
+from jobs.fetch import make_client
+from jobs.ratelimit import RateLimiter
+from jobs.runtime import Runtime, utcnow
+
+
+def build_application(
+    settings: Settings,
+    token: str,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    schedule_jobs: bool = True,
+    db_schema: str | None = None,
+) -> Application:  # type: ignore[type-arg]
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        db = await open_database(settings.database.url, echo=settings.database.echo, schema=db_schema)
+        http = make_client(settings.fetch)
+        from bot.commands.common import make_assess
+
+        notifier = TelegramNotifier(
+            app.bot,
+            clock=clock,
+            tz=settings.delivery.timezone,
+            staff_chat_id=settings.telegram.staff_chat_id or None,
+            sectors=settings.classifier.sectors,
+        )
+        rt = Runtime(settings=settings, db=db, http=http, notifier=notifier, clock=clock,
+                     assess=make_assess(settings, clock))
+        app.bot_data.deps = Deps(
+            settings=settings,
+            rt=rt,
+            notifier=notifier,
+            limiter=RateLimiter(settings.delivery.rate_per_second, settings.delivery.per_chat_seconds),
+            kb=load_faq(settings.faq.resolve(settings.base_dir)),
+            categories=all_categories(settings),
+        )
+        for lang in ("da", "en"):
+            commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
+            await app.bot.set_my_commands(commands, language_code=None if lang == "da" else "en")
+        if schedule_jobs:
+            scheduled.schedule(
+                app, poll_seconds=settings.poll.tick_seconds, send_seconds=settings.delivery.tick_seconds
+            )
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        deps = app.bot_data.deps
+        if deps is not None:
+            await deps.rt.http.aclose()
+            await deps.rt.db.close()
+
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_url.replace("/bot", "/file/bot"))
+        .context_types(ContextTypes(bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("start", subscribe.start))
+    app.add_handler(CommandHandler("settings", subscribe.show_settings))
+    app.add_handler(CommandHandler("categories", subscribe.cmd_categories))
+    app.add_handler(CommandHandler("keywords", subscribe.cmd_keywords))
+    app.add_handler(CommandHandler("maxvalue", subscribe.cmd_maxvalue))
+    app.add_handler(CommandHandler("level", subscribe.cmd_level))
+    app.add_handler(CommandHandler("digest", subscribe.cmd_digest))
+    app.add_handler(CommandHandler("language", subscribe.cmd_language))
+    app.add_handler(CommandHandler("open", subscribe.cmd_open))
+    app.add_handler(CommandHandler("pause", subscribe.cmd_pause))
+    app.add_handler(CommandHandler("resume", subscribe.cmd_resume))
+    app.add_handler(CommandHandler("stop", subscribe.cmd_stop))
+    app.add_handler(CommandHandler(["hours", "aabningstider", "telefontid"], ask.cmd_hours))
+    app.add_handler(CommandHandler("help", ask.cmd_help))
+    app.add_handler(CallbackQueryHandler(notices.on_notice_button, pattern=r"^n:"))
+    app.add_handler(CallbackQueryHandler(ask.on_faq_button, pattern=r"^faq:"))
+    app.add_handler(CallbackQueryHandler(subscribe.on_menu, pattern=r"^[mcs]:"))
+    app.add_handler(MessageHandler(filters.COMMAND, ask.on_unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text))
+    app.add_error_handler(on_error)
+
+
+def run(settings: Settings, token: str) -> None:
+    """Run until interrupted: long polling by default, a webhook by config."""
+    app = build_application(settings, token)
+    tg = settings.telegram
+    if tg.mode == "webhook":
+        import os
+
+        app.run_webhook(
+            listen=tg.webhook_listen,
+            port=tg.webhook_port,
+            webhook_url=tg.webhook_url,
+            secret_token=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=tg.poll_timeout_seconds)

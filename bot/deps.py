@@ -1,0 +1,48 @@
+"""What handlers and jobs share, built once in post_init (the composition root)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.sender import TelegramNotifier
+from jobs.categories import Category
+from jobs.config import Settings
+from jobs.faq.knowledge import KnowledgeBase
+from jobs.ratelimit import RateLimiter
+from jobs.runtime import Runtime
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    rt: Runtime
+    notifier: TelegramNotifier
+    limiter: RateLimiter
+    kb: KnowledgeBase
+    categories: dict[str, Category]
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.rt.clock
+
+
+class BotData:
+    """Typed ``context.bot_data`` (PTB's contexttypes pattern)."""
+
+    def __init__(self) -> None:
+        self.deps: Deps | None = None
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+
+
+def deps_of(context: Context) -> Deps:
+    deps = context.bot_data.deps
+    if deps is None:  # pragma: no cover - post_init always sets it
+        raise RuntimeError("the application was not initialised")
+    return deps

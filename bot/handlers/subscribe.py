@@ -1,0 +1,304 @@
+"""Subscribing and settings: /start with inline buttons, and a typed command for each setting.
+
+Thin: parse (jobs.preferences) → change (jobs.subscribers) → reply (bot.texts).
+Invalid input gets a short, helpful reply and changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.deps import Context, Deps, deps_of
+from bot.handlers.common import lang_of, profile_of
+from bot.keyboards import (
+    categories_keyboard,
+    delivery_keyboard,
+    language_keyboard,
+    level_keyboard,
+    settings_keyboard,
+    value_keyboard,
+)
+from bot.texts import t, user_language
+from jobs.classify.render import level_label
+from jobs.models import Subscriber
+from jobs.preferences import (
+    PreferenceError,
+    parse_categories,
+    parse_delivery,
+    parse_keywords,
+    parse_language,
+    parse_level,
+    parse_max_value,
+)
+from jobs.subscribers import get_subscriber, queue_open_notices, set_status, subscribe, update_settings
+
+AWAITING = "awaiting"  # user_data key: the setting the next plain message answers
+
+
+def value_text(value: Decimal | None, lang: str) -> str:
+    if value is None:
+        return t(lang, "no_limit")
+    return format_decimal(value, format="#,##0", locale="da_DK" if lang == "da" else "en_GB") + " DKK"
+
+
+def level_text(level: str, lang: str) -> str:
+    if level == "all":
+        return t(lang, "level_all")
+    return level_label(level, "en" if lang == "en" else "da")  # type: ignore[arg-type]
+
+
+def delivery_text(sub: Subscriber, deps: Deps, lang: str) -> str:
+    hour = f"{sub.digest_hour:02d}:00"
+    if sub.delivery == "daily":
+        return t(lang, "delivery_daily", hour=hour)
+    if sub.delivery == "weekly":
+        return t(lang, "delivery_weekly", hour=hour, day=deps.settings.delivery.weekly_digest_day)
+    return t(lang, "delivery_instant")
+
+
+def settings_text(sub: Subscriber, deps: Deps) -> str:
+    lang = sub.language
+    cats = [deps.categories[c].label(lang) for c in sub.categories or [] if c in deps.categories]
+    body = t(
+        lang,
+        "settings_body",
+        categories=html.escape(", ".join(cats)) or t(lang, "none"),
+        keywords=html.escape(", ".join(sub.keywords or [])) or t(lang, "none"),
+        max_value=value_text(sub.max_value_dkk, lang),
+        level=level_text(sub.min_level, lang),
+        delivery=delivery_text(sub, deps, lang),
+        status=t(lang, f"status_{sub.status}"),
+    )
+    return f"{t(lang, 'settings_title')}\n{body}"
+
+
+async def _reply(update: Update, text: str, **kw: object) -> None:
+    msg = update.effective_message
+    if msg is not None:
+        await msg.reply_text(text, parse_mode=ParseMode.HTML, **kw)  # type: ignore[arg-type]
+
+
+async def start(update: Update, context: Context) -> None:
+    deps = deps_of(context)
+    user = update.effective_user
+    existing = await get_subscriber(deps.rt.db, update.effective_chat.id)  # type: ignore[union-attr]
+    lang = existing.language if existing else user_language(user.language_code if user else None)
+    sub, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
+    name = html.escape((user.first_name if user else "") or "")
+    if created or existing is None or existing.status in ("stopped", "blocked"):
+        await _reply(update, t(lang, "welcome", name=name), reply_markup=settings_keyboard(lang))
+    else:
+        await _reply(update, t(lang, "welcome_back", name=name), reply_markup=settings_keyboard(lang))
+
+
+async def _subscriber(update: Update, context: Context) -> Subscriber | None:
+    sub = await get_subscriber(deps_of(context).rt.db, update.effective_chat.id)  # type: ignore[union-attr]
+    if sub is None or sub.status == "stopped":
+        await _reply(update, t(await lang_of(update, context), "not_subscribed"))
+        return None
+    return sub
+
+
+async def show_settings(update: Update, context: Context) -> None:
+    sub = await _subscriber(update, context)
+    if sub is not None:
+        await _reply(update, settings_text(sub, deps_of(context)), reply_markup=settings_keyboard(sub.language))
+
+
+async def _apply(update: Update, context: Context, sub: Subscriber, parse: str, raw: str, *, quiet: bool = False) -> bool:
+    """Parse ``raw`` for setting ``parse``; save it or explain, changing nothing."""
+    deps = deps_of(context)
+    lang = sub.language
+    chat_id = sub.chat_id
+    now = deps.clock()
+    try:
+        if parse == "keywords":
+            words = [] if raw.strip().lower() in ("ingen", "none", "-") else parse_keywords(raw)
+            await update_settings(deps.rt.db, chat_id, now, keywords=words)
+            msg = t(lang, "keywords_saved", keywords=html.escape(", ".join(words))) if words else t(
+                lang, "keywords_cleared")
+        elif parse == "maxvalue":
+            value = parse_max_value(raw)
+            await update_settings(deps.rt.db, chat_id, now, max_value_dkk=value)
+            msg = t(lang, "maxvalue_saved", value=value_text(value, lang))
+        elif parse == "level":
+            level = parse_level(raw)
+            await update_settings(deps.rt.db, chat_id, now, min_level=level)
+            msg = t(lang, "level_saved", level=level_text(level, lang))
+        elif parse == "digest":
+            mode, hour = parse_delivery(raw)
+            changes: dict[str, object] = {"delivery": mode}
+            if hour is not None:
+                changes["digest_hour"] = hour
+            updated = await update_settings(deps.rt.db, chat_id, now, **changes)
+            assert updated is not None
+            msg = t(lang, "delivery_saved", delivery=delivery_text(updated, deps, lang))
+        elif parse == "language":
+            lang = parse_language(raw)
+            await update_settings(deps.rt.db, chat_id, now, language=lang)
+            msg = t(lang, "language_saved")
+        elif parse == "categories":
+            labels = {k: c.label(lang) for k, c in deps.categories.items()}
+            keys = parse_categories(raw, labels)
+            await update_settings(deps.rt.db, chat_id, now, categories=keys)
+            names = ", ".join(deps.categories[k].label(lang) for k in keys) or t(lang, "none")
+            msg = t(lang, "categories_saved", categories=html.escape(names))
+        else:  # pragma: no cover
+            raise AssertionError(parse)
+    except PreferenceError as e:
+        params = {k: html.escape(str(v)) for k, v in e.params.items()}
+        await _reply(update, t(lang, f"err_{e.code}", **params))
+        return False
+    if not quiet:
+        await _reply(update, msg)
+    return True
+
+
+def _command(setting: str):  # type: ignore[no-untyped-def]
+    async def handler(update: Update, context: Context) -> None:
+        sub = await _subscriber(update, context)
+        if sub is None:
+            return
+        raw = " ".join(context.args or [])
+        if not raw.strip():
+            await _ask(update, context, sub, setting)
+            return
+        await _apply(update, context, sub, setting, raw)
+
+    handler.__name__ = f"cmd_{setting}"
+    return handler
+
+
+async def _ask(update: Update, context: Context, sub: Subscriber, setting: str) -> None:
+    """A setting command without arguments opens its buttons (or asks for text)."""
+    deps = deps_of(context)
+    lang = sub.language
+    if setting == "categories":
+        listing = ", ".join(f"<code>{html.escape(k)}</code>" for k in deps.categories)
+        await _reply(update, t(lang, "categories_list", list=listing),
+                     reply_markup=categories_keyboard(deps.categories, sub.categories or [], lang))
+    elif setting == "keywords":
+        context.user_data[AWAITING] = "keywords"  # type: ignore[index]
+        await _reply(update, t(lang, "ask_keywords"))
+    elif setting == "maxvalue":
+        await _reply(update, t(lang, "ask_maxvalue"), reply_markup=value_keyboard(lang))
+    elif setting == "level":
+        await _reply(update, t(lang, "pick_level"), reply_markup=level_keyboard(lang))
+    elif setting == "digest":
+        await _reply(update, t(lang, "pick_delivery"), reply_markup=delivery_keyboard(lang))
+    elif setting == "language":
+        await _reply(update, t(lang, "pick_language"), reply_markup=language_keyboard(lang))
+
+
+cmd_categories = _command("categories")
+cmd_keywords = _command("keywords")
+cmd_maxvalue = _command("maxvalue")
+cmd_level = _command("level")
+cmd_digest = _command("digest")
+cmd_language = _command("language")
+
+
+async def awaited_text(update: Update, context: Context) -> bool:
+    """If the user was asked for a setting, this message answers it. Returns True if handled."""
+    setting = (context.user_data or {}).get(AWAITING)
+    if not setting:
+        return False
+    context.user_data.pop(AWAITING, None)  # type: ignore[union-attr]
+    sub = await _subscriber(update, context)
+    if sub is not None and update.effective_message and update.effective_message.text:
+        await _apply(update, context, sub, setting, update.effective_message.text)
+    return True
+
+
+async def _status(update: Update, context: Context, status: str, key: str) -> None:
+    deps = deps_of(context)
+    sub = await _subscriber(update, context)
+    if sub is None:
+        return
+    await set_status(deps.rt.db, sub.chat_id, status, deps.clock())
+    await _reply(update, t(sub.language, key))
+
+
+async def cmd_pause(update: Update, context: Context) -> None:
+    await _status(update, context, "paused", "paused")
+
+
+async def cmd_resume(update: Update, context: Context) -> None:
+    await _status(update, context, "active", "resumed")
+
+
+async def cmd_stop(update: Update, context: Context) -> None:
+    await _status(update, context, "stopped", "stopped")
+
+
+async def cmd_open(update: Update, context: Context) -> None:
+    deps = deps_of(context)
+    sub = await _subscriber(update, context)
+    if sub is None:
+        return
+    prefixes = {k: c.cpv_prefixes for k, c in deps.categories.items()}
+    count = await queue_open_notices(deps.rt.db, sub.chat_id, deps.clock(), prefixes)
+    await _reply(update, t(sub.language, "open_queued", count=count) if count else t(sub.language, "open_none"))
+
+
+async def on_menu(update: Update, context: Context) -> None:
+    """Callback data ``m:<menu>`` (menus), ``c:<category>`` (toggle), ``s:<setting>:<value>``."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    deps = deps_of(context)
+    sub = await get_subscriber(deps.rt.db, query.message.chat.id) if query.message else None  # type: ignore[union-attr]
+    if sub is None or sub.status == "stopped":
+        await query.answer(t(await lang_of(update, context), "not_subscribed")[:200], show_alert=True)
+        return
+    lang = sub.language
+    kind, _, rest = query.data.partition(":")
+    if kind == "c":
+        chosen = list(sub.categories or [])
+        if rest in deps.categories:
+            chosen = [c for c in chosen if c != rest] if rest in chosen else [*chosen, rest]
+            await update_settings(deps.rt.db, sub.chat_id, deps.clock(), categories=chosen)
+        await query.answer(t(lang, "saved"))
+        await query.edit_message_reply_markup(categories_keyboard(deps.categories, chosen, lang))
+        return
+    if kind == "s":
+        setting, _, value = rest.partition(":")
+        parse = {"val": "maxvalue", "lvl": "level", "dlv": "digest", "lang": "language"}.get(setting)
+        if parse is None:
+            await query.answer()
+            return
+        await query.answer(t(lang, "saved"))
+        await _apply(update, context, sub, parse, value, quiet=True)
+        fresh = await get_subscriber(deps.rt.db, sub.chat_id)
+        assert fresh is not None
+        await query.edit_message_text(settings_text(fresh, deps), parse_mode=ParseMode.HTML,
+                                      reply_markup=settings_keyboard(fresh.language))
+        return
+    await query.answer()
+    screens = {
+        "cat": (t(lang, "pick_categories"), categories_keyboard(deps.categories, sub.categories or [], lang)),
+        "val": (t(lang, "ask_maxvalue"), value_keyboard(lang)),
+        "lvl": (t(lang, "pick_level"), level_keyboard(lang)),
+        "dlv": (t(lang, "pick_delivery"), delivery_keyboard(lang)),
+        "lang": (t(lang, "pick_language"), language_keyboard(lang)),
+        "main": (settings_text(sub, deps), settings_keyboard(lang)),
+    }
+    if rest in screens:
+        text, markup = screens[rest]
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    elif rest == "kw":
+        context.user_data[AWAITING] = "keywords"  # type: ignore[index]
+        await _reply(update, t(lang, "ask_keywords"))
+    elif rest == "valtype":
+        context.user_data[AWAITING] = "maxvalue"  # type: ignore[index]
+        await _reply(update, t(lang, "ask_maxvalue_typed"))
+    elif rest == "open":
+        prefixes = {k: c.cpv_prefixes for k, c in deps.categories.items()}
+        count = await queue_open_notices(deps.rt.db, sub.chat_id, deps.clock(), prefixes)
+        await _reply(update, t(lang, "open_queued", count=count) if count else t(lang, "open_none"))
+    elif rest == "done":
+        await query.edit_message_text(settings_text(sub, deps), parse_mode=ParseMode.HTML)

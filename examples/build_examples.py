@@ -1,0 +1,337 @@
+"""Build the bundled example sources under examples/ from ../shared/fixtures.
+
+    python examples/build_examples.py [--shared PATH]
+
+Deterministic: the same fixtures always give byte-identical files (no clock,
+no randomness, fixed ordering). See examples/README.md for what each file is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import email.utils
+import json
+import re
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+sys.path.insert(0, str(REPO))
+
+from jobs.parse.danish import parse_dk_amount, parse_dk_datetime, region_nuts  # noqa: E402
+from jobs.parse.text import COPENHAGEN  # noqa: E402
+from jobs.parse.udbud import record_id  # noqa: E402
+
+NS_UDBUD = "https://udbudsbot.dk/ns/feed/1.0"
+NS_DC = "http://purl.org/dc/elements/1.1/"
+NS_ATOM = "http://www.w3.org/2005/Atom"
+U = f"{{{NS_UDBUD}}}"
+DC = f"{{{NS_DC}}}"
+A = f"{{{NS_ATOM}}}"
+_OJS = re.compile(r"\s+((\d{4})/S\s*\d{1,3}-(\d{6}))$")
+
+RSS_DETAILED = 7  # below-threshold records with full details in the RSS feed ...
+RSS_EU = 33  # ... plus this many EU notices (title + buyer + dates)
+ATOM_EU = 2
+DEMO_2027 = 5  # RSS items re-dated so that their deadline lies in 2027
+
+# The udbud.dk API example: (file, eForms SDK example notice) per page.
+API_PAGES = [
+    [
+        "cn_24_multilingual.xml",  # Danish title and description
+        "cn-social_24.xml",  # social and other specific services (light regime)
+        "pin-cfc-social_24.xml",  # PIN as call for competition, reserved for sheltered workshops
+        "cn_24_maximal.xml",  # reserved for public service missions, SME-suitable
+        "cn-social_25.xml",  # social objectives (BT-775)
+    ],
+    [
+        "change-cn_24_open_dates.xml",  # a change notice
+        "pin-rtl_81.xml",  # reserved (res-ws)
+    ],
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "fixtures")
+    args = ap.parse_args(argv)
+    fixtures: Path = args.shared
+    if not (fixtures / "udbud-dk" / "udbud.redacted.jl").exists():
+        sys.stderr.write(f"fixtures not found under {fixtures}\n")
+        return 2
+
+    records = [json.loads(line) for line in (fixtures / "udbud-dk" / "udbud.redacted.jl").open(encoding="utf-8")]
+    cpv_by_label = _cpv_vocabulary(fixtures / "cpv" / "cpv_2008_da_en.csv")
+    detailed = [r for r in records if "Opgavebeskrivelse" in r and r["Udbudstype"] != "Indkøbsplaner"]
+    plans = [r for r in records if r["Udbudstype"] == "Indkøbsplaner"]
+    eu = [r for r in records if r["Udbudstype"] == "EU-udbud"]
+
+    rss_records = detailed[:RSS_DETAILED] + eu[:RSS_EU]
+    demo = [r for r in detailed if r.get("SMV venligt") == "Ja"][:DEMO_2027]
+    atom_records = detailed[RSS_DETAILED:] + plans + eu[RSS_EU : RSS_EU + ATOM_EU]
+
+    _write(EXAMPLES / "feeds" / "udbud-dk-rss.xml", build_rss(rss_records, demo, cpv_by_label))
+    _write(EXAMPLES / "feeds" / "kommune-atom.xml", build_atom(atom_records, cpv_by_label))
+    _write(EXAMPLES / "ted" / "search-response.json", build_ted(fixtures / "ted-api-v3"))
+    _write(EXAMPLES / "ocds" / "contracts-finder.json", build_ocds(fixtures / "ocds" / "contracts-finder"))
+    sdk = fixtures / "eforms" / "sdk-examples"
+    for n, names in enumerate(API_PAGES, start=1):
+        last = n == len(API_PAGES)
+        _write(EXAMPLES / "udbud-api" / f"page-{n}.json", build_api_page(sdk, names, n, last))
+    return 0
+
+
+# --- RSS 2.0 with the udbudsbot namespace -------------------------------------------
+
+
+def build_rss(records: list[dict[str, Any]], demo: list[dict[str, Any]], cpv: dict[str, str]) -> bytes:
+    rss = etree.Element("rss", version="2.0", nsmap={"udbud": NS_UDBUD, "dc": NS_DC})
+    ch = etree.SubElement(rss, "channel")
+    _sub(ch, "title", "udbud.dk – nyheder (afledt eksempel)")
+    _sub(ch, "link", "https://udbud.dk/")
+    _sub(
+        ch,
+        "description",
+        "Eksempel-feed bygget af udbudsbot ud fra udbud.dk-annoncer (RSten/udbud, aug.–okt. 2021). "
+        "Kilde: udbud.dk. Ikke et rigtigt feed.",
+    )
+    _sub(ch, "language", "da")
+    announced = [parse_dk_datetime(r["Annonceret"]) for r in records]
+    _sub(ch, "lastBuildDate", email.utils.format_datetime(max(d for d in announced if d)))
+    for r in records:
+        _rss_item(ch, r, cpv)
+    for r in demo:
+        _rss_item(ch, r, cpv, demo=True)
+    return _xml(rss)
+
+
+def _rss_item(ch: Any, r: dict[str, Any], cpv_by_label: dict[str, str], *, demo: bool = False) -> None:
+    title, ojs, url = _title(r)
+    codes = _cpv(r, cpv_by_label)
+    announced = parse_dk_datetime(r["Annonceret"])
+    deadline_text = r.get("Deadline") or r.get("Tilbudsfrist") or ""
+    deadline = parse_dk_datetime(deadline_text) if " kl. " in deadline_text else None
+    ident = record_id(r)
+    if demo:  # see examples/README.md: publication +5 years, deadline +6 years
+        announced = _shift(announced, 5)
+        deadline = _shift(deadline, 6)
+        ident += "-demo2027"
+    item = etree.SubElement(ch, "item")
+    _sub(item, "title", title)
+    if url:
+        _sub(item, "link", url)
+    _sub(item, "guid", ident).set("isPermaLink", "false")
+    _sub(item, "description", _description_html(r, deadline=deadline, demo=demo))
+    for code, label in codes:
+        _sub(item, "category", f"{code} - {label}")
+    _sub(item, f"{DC}creator", r["Ordregiver"])
+    if announced:
+        _sub(item, "pubDate", email.utils.format_datetime(announced))
+    # the udbudsbot namespace (documented in jobs/parse/feed.py)
+    _sub(item, f"{U}buyer", r["Ordregiver"])
+    _sub(item, f"{U}type", "prior_information" if r["Udbudstype"] == "Indkøbsplaner" else "competition")
+    if deadline:
+        _sub(item, f"{U}deadline", deadline.isoformat())
+    elif deadline_text:
+        _sub(item, f"{U}deadline", deadline_text)  # a day only, as udbud.dk gives it
+    value, currency = parse_dk_amount(r.get("Skønnet kontraktsum"), default_currency="DKK")
+    if value is not None:
+        _sub(item, f"{U}value", str(value))
+        _sub(item, f"{U}currency", currency or "DKK")
+    if codes:
+        _sub(item, f"{U}cpv", " ".join(code for code, _ in codes))
+    nuts = region_nuts(r.get("Leveringssted"))
+    if nuts:
+        _sub(item, f"{U}nuts", " ".join(nuts))
+    if r.get("SMV venligt"):
+        _sub(item, f"{U}smv", r["SMV venligt"])
+    if ojs:
+        _sub(item, f"{U}procedure", ojs)
+    _sub(item, f"{U}country", "DNK")
+
+
+# --- Atom, plain conventions only ---------------------------------------------------
+
+
+def build_atom(records: list[dict[str, Any]], cpv_by_label: dict[str, str]) -> bytes:
+    feed = etree.Element(f"{A}feed", nsmap={None: NS_ATOM})
+    feed.set("{http://www.w3.org/XML/1998/namespace}lang", "da")
+    _sub(feed, f"{A}title", "Kommunale udbud og indkøbsplaner (afledt eksempel)")
+    _sub(feed, f"{A}id", "urn:udbudsbot:example:kommune-atom")
+    etree.SubElement(feed, f"{A}link", href="https://udbud.dk/", rel="alternate")
+    announced = [parse_dk_datetime(r["Annonceret"]) for r in records]
+    _sub(feed, f"{A}updated", max(d for d in announced if d).isoformat())
+    author = etree.SubElement(feed, f"{A}author")
+    _sub(author, f"{A}name", "udbudsbot eksempel (kilde: udbud.dk)")
+    for r in records:
+        title, _, url = _title(r)
+        when = parse_dk_datetime(r["Annonceret"])
+        entry = etree.SubElement(feed, f"{A}entry")
+        _sub(entry, f"{A}id", f"urn:udbudsbot:example:{record_id(r)}")
+        _sub(entry, f"{A}title", title)
+        if url:
+            etree.SubElement(entry, f"{A}link", href=url, rel="alternate")
+        if when:
+            _sub(entry, f"{A}published", when.isoformat())
+            _sub(entry, f"{A}updated", when.isoformat())
+        entry_author = etree.SubElement(entry, f"{A}author")
+        _sub(entry_author, f"{A}name", r["Ordregiver"])
+        for code, label in _cpv(r, cpv_by_label):
+            etree.SubElement(entry, f"{A}category", term=f"{code} - {label}")
+        summary = _sub(entry, f"{A}summary", _description_html(r, deadline=None, text_labels=True))
+        summary.set("type", "html")
+    return _xml(feed)
+
+
+def _description_html(
+    r: dict[str, Any], *, deadline: datetime | None, demo: bool = False, text_labels: bool = False
+) -> str:
+    parts = []
+    if r.get("Opgavebeskrivelse"):
+        parts.append(f"<p>{_esc(r['Opgavebeskrivelse'])}</p>")
+    # The Atom feed names the buyer only as the entry's author (the fallback path).
+    facts = [] if text_labels else [("Ordregiver", r["Ordregiver"])]
+    facts.append(("Udbudstype", r["Udbudstype"]))
+    if r.get("Leveringssted"):
+        facts.append(("Leveringssted", r["Leveringssted"]))
+    if deadline:
+        facts.append(("Tilbudsfrist", deadline.strftime("%d-%m-%Y kl. %H.%M")))
+    elif r.get("Deadline") or r.get("Tilbudsfrist"):
+        facts.append(("Tilbudsfrist", r.get("Deadline") or r["Tilbudsfrist"]))
+    if text_labels:
+        value, _ = parse_dk_amount(r.get("Skønnet kontraktsum"), default_currency="DKK")
+        if value is not None:
+            facts.append(("Skønnet kontraktsum", f"{int(value):,} kr.".replace(",", ".")))
+        if r.get("SMV venligt"):
+            facts.append(("SMV venligt", r["SMV venligt"]))
+    if r.get("Tildelingskriterier"):
+        facts.append(("Tildelingskriterier", r["Tildelingskriterier"]))
+    parts.append("<ul>" + "".join(f"<li>{k}: {_esc(v)}</li>" for k, v in facts) + "</ul>")
+    if demo:
+        parts.append("<p><em>Eksempel: datoerne er flyttet frem (deadline i 2027), så demoen har åbne udbud.</em></p>")
+    return "".join(parts)
+
+
+# --- TED, OCDS, udbud.dk API ----------------------------------------------------------
+
+
+def build_ted(folder: Path) -> bytes:
+    """Three real TED API v3 responses merged into one page (no next token)."""
+    names = [
+        "ted-search-tenderpilot.json",
+        "philippprimisser-max_ted-tender-alerts_ted_response.json",
+        "madlad-code_tender-scan_ted_search_response.json",
+    ]
+    notices: list[Any] = []
+    for name in names:
+        notices += json.loads((folder / name).read_text(encoding="utf-8"))["notices"]
+    doc = {"notices": notices, "totalNoticeCount": len(notices), "iterationNextToken": None, "timedOut": False}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def build_ocds(folder: Path) -> bytes:
+    """The 100-release Contracts Finder package, without its links.next (the live service)."""
+    doc = json.loads((folder / "CFSearchStr.json").read_text(encoding="utf-8"))
+    doc.pop("links", None)
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def build_api_page(sdk: Path, names: list[str], number: int, last: bool) -> bytes:
+    items = []
+    for i, name in enumerate(names, start=1):
+        xml = (sdk / name).read_bytes()
+        items.append(
+            {
+                "id": f"udbud-eksempel-{number}-{i:02d}",
+                "publishedAt": _issue(xml),
+                "sdkExample": name,
+                "eformsXml": base64.b64encode(xml).decode("ascii"),
+            }
+        )
+    page: dict[str, Any] = {"items": items}
+    if not last:
+        page["next"] = f"page-{number + 1}.json"
+    return (json.dumps(page, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _cpv_vocabulary(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as f:
+        return {row["label_da"].strip().lower(): row["code"] for row in csv.DictReader(f)}
+
+
+def _title(r: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """(title without the OJ S reference, the reference, the TED link it gives)."""
+    title = r["Titel"].strip().lstrip("-– ").strip()
+    m = _OJS.search(title)
+    if not m:
+        return title, None, None
+    url = f"https://ted.europa.eu/da/notice/-/detail/{int(m.group(3))}-{m.group(2)}"
+    return title[: m.start()].strip(), m.group(1), url
+
+
+def _cpv(r: dict[str, Any], cpv_by_label: dict[str, str]) -> list[tuple[str, str]]:
+    """The record's CPV code, or, for EU notices (whose title starts with the main
+    CPV label), the code looked up in the CPV vocabulary."""
+    given = (r.get("CPV kode") or "").strip()
+    if given:
+        code, _, label = given.partition(" - ")
+        return [(code.strip(), label.strip())]
+    title, ojs, _ = _title(r)
+    if ojs and title.lower() in cpv_by_label:
+        return [(cpv_by_label[title.lower()], title)]
+    return []
+
+
+def _issue(xml: bytes) -> str | None:
+    d = re.search(rb"<cbc:IssueDate>([^<]+)</cbc:IssueDate>", xml)
+    t = re.search(rb"<cbc:IssueTime>([^<]+)</cbc:IssueTime>", xml)
+    if not d:
+        return None
+    day = d.group(1).decode()[:10]
+    if not t:
+        return day
+    clock = t.group(1).decode()
+    return f"{day}T{clock}"
+
+
+def _shift(dt: datetime | None, years: int) -> datetime | None:
+    if dt is None:
+        return None
+    return dt.astimezone(COPENHAGEN).replace(year=dt.year + years)
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sub(parent: Any, tag: str, text: str) -> Any:
+    el = etree.SubElement(parent, tag)
+    el.text = text
+    return el
+
+
+def _xml(root: Any) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    shutil.move(str(tmp), path)
+    sys.stdout.write(f"wrote {path.relative_to(REPO)} ({len(data):,} bytes)\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
