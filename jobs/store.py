@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.config import MoneySettings
@@ -136,93 +136,126 @@ async def store_notices(
         seen.add(key)
         prepared.append(_Prepared(n, digest, version, key))
     known = await _gather_known(session, source, prepared)
-    new_rows: list[tuple[NoticeRow, bool]] = []
+    # Core bulk inserts (one executemany per table): the ORM unit of work costs
+    # more than parsing on a large feed, see bench/bench_ingest.py.
+    notice_rows: list[dict[str, Any]] = []
+    lot_rows: list[list[dict[str, Any]]] = []
+    aliases: list[dict[str, Any]] = []
+    is_new: list[bool] = []
     for p in prepared:
         decision = decide(p.notice, known[p.key])
         if decision.novelty is Novelty.DUPLICATE:
             result.duplicates += 1
         elif decision.novelty is Novelty.ALIAS:
-            assert decision.changes_notice_id is not None
-            session.add(
-                NoticeAlias(
-                    notice_id=decision.changes_notice_id,
-                    source=source,
-                    external_id=p.notice.id,
-                    version=p.version,
-                    url=p.notice.url,
-                    seen_at=now,
-                )
+            aliases.append(
+                {"notice_id": decision.changes_notice_id, "source": source, "external_id": p.notice.id,
+                 "version": p.version, "url": p.notice.url, "seen_at": now}
             )
             result.aliases += 1
         else:
-            row = notice_row(p, source=source, now=now, money=money, baseline=baseline)
-            row.changes_notice_id = decision.changes_notice_id
+            row, lots = notice_values(p, source=source, now=now, money=money, baseline=baseline)
+            row["changes_notice_id"] = decision.changes_notice_id
             if assess is not None:
-                apply_assessment(row, assess(p.notice))
-            session.add(row)
-            new_rows.append((row, decision.novelty is Novelty.NEW))
-    await session.flush()
-    for row, is_new in new_rows:
-        (result.new if is_new else result.changed).append(row.id)
+                assessed = assess(p.notice)
+                row.update(assessment_values(assessed))
+                per_lot = {la.lot_id: la for la in assessed.lots}
+                for lot in lots:
+                    la = per_lot.get(lot["lot_id"])
+                    if la is not None:
+                        lot.update(score=la.score, level=la.level, reasons=[r.to_dict() for r in la.reasons])
+            notice_rows.append(row)
+            lot_rows.append(lots)
+            is_new.append(decision.novelty is Novelty.NEW)
+    if notice_rows:
+        ids = list(
+            (
+                await session.scalars(
+                    insert(NoticeRow).returning(NoticeRow.id, sort_by_parameter_order=True), notice_rows
+                )
+            ).all()
+        )
+        all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
+        if all_lots:
+            await session.execute(insert(LotRow), all_lots)
+        for nid, new in zip(ids, is_new, strict=True):
+            (result.new if new else result.changed).append(nid)
+    if aliases:
+        await session.execute(insert(NoticeAlias), aliases)
     return result
 
 
-def notice_row(p: _Prepared, *, source: str, now: datetime, money: MoneySettings, baseline: bool) -> NoticeRow:
+def notice_values(
+    p: _Prepared, *, source: str, now: datetime, money: MoneySettings, baseline: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Column values of a notice row and its lot rows."""
     n = p.notice
-    return NoticeRow(
-        source=source,
-        external_id=n.id,
-        version=p.version,
-        dedup_key=p.key,
-        content_hash=p.digest,
-        procedure_id=n.procedure_id,
-        title=n.title,
-        description=n.description,
-        buyer=n.buyer,
-        buyer_country=n.buyer_country,
-        url=n.url,
-        cpv=list(n.cpv),
-        nuts=list(n.nuts),
-        value=n.value,
-        currency=n.currency,
-        value_dkk=_round(money.to_dkk(n.value, n.currency)),
-        deadline=n.deadline,
-        notice_type=str(n.notice_type),
-        notice_subtype=n.notice_subtype,
-        form_type=n.form_type,
-        procedure_type=n.procedure_type,
-        contract_nature=n.contract_nature,
-        reserved=list(n.reserved),
-        social=list(n.social),
-        sme_suitable=n.sme_suitable,
-        vcse_suitable=n.vcse_suitable,
-        framework=n.framework,
-        language=n.language,
-        published_at=n.published_at,
-        changes_external_id=n.changes,
-        texts=dict(n.texts),
-        baseline=baseline,
-        first_seen_at=now,
-        lots=[
-            LotRow(
-                position=i,
-                lot_id=lot.lot_id,
-                title=lot.title,
-                description=lot.description,
-                cpv=list(lot.cpv),
-                nuts=list(lot.nuts),
-                value=lot.value,
-                currency=lot.currency,
-                deadline=lot.deadline,
-                reserved=list(lot.reserved),
-                social=list(lot.social),
-                sme_suitable=lot.sme_suitable,
-                framework=lot.framework,
-                duration_months=lot.duration_months,
-            )
-            for i, lot in enumerate(_unique_lots(n))
-        ],
-    )
+    row: dict[str, Any] = {
+        "source": source,
+        "external_id": n.id,
+        "version": p.version,
+        "dedup_key": p.key,
+        "content_hash": p.digest,
+        "procedure_id": n.procedure_id,
+        "title": n.title,
+        "description": n.description,
+        "buyer": n.buyer,
+        "buyer_country": n.buyer_country,
+        "url": n.url,
+        "cpv": list(n.cpv),
+        "nuts": list(n.nuts),
+        "value": n.value,
+        "currency": n.currency,
+        "value_dkk": _round(money.to_dkk(n.value, n.currency)),
+        "deadline": n.deadline,
+        "notice_type": str(n.notice_type),
+        "notice_subtype": n.notice_subtype,
+        "form_type": n.form_type,
+        "procedure_type": n.procedure_type,
+        "contract_nature": n.contract_nature,
+        "reserved": list(n.reserved),
+        "social": list(n.social),
+        "sme_suitable": n.sme_suitable,
+        "vcse_suitable": n.vcse_suitable,
+        "framework": n.framework,
+        "language": n.language,
+        "published_at": n.published_at,
+        "changes_external_id": n.changes,
+        "texts": dict(n.texts),
+        "baseline": baseline,
+        "first_seen_at": now,
+        "score": None,
+        "level": None,
+        "reasons": [],
+        "rules_version": None,
+    }
+    lots = [
+        {
+            "position": i,
+            "lot_id": lot.lot_id,
+            "title": lot.title,
+            "description": lot.description,
+            "cpv": list(lot.cpv),
+            "nuts": list(lot.nuts),
+            "value": lot.value,
+            "currency": lot.currency,
+            "deadline": lot.deadline,
+            "reserved": list(lot.reserved),
+            "social": list(lot.social),
+            "sme_suitable": lot.sme_suitable,
+            "framework": lot.framework,
+            "duration_months": lot.duration_months,
+            "score": None,
+            "level": None,
+            "reasons": [],
+        }
+        for i, lot in enumerate(_unique_lots(n))
+    ]
+    return row, lots
+
+
+def assessment_values(a: AssessmentLike) -> dict[str, Any]:
+    return {"score": a.score, "level": a.level, "rules_version": a.rules_version,
+            "reasons": [r.to_dict() for r in a.reasons]}
 
 
 def _unique_lots(n: Notice) -> list[Any]:
@@ -240,8 +273,9 @@ def _round(v: Decimal | None) -> Decimal | None:
 
 
 def apply_assessment(row: NoticeRow, a: AssessmentLike) -> None:
-    row.score, row.level, row.rules_version = a.score, a.level, a.rules_version
-    row.reasons = [r.to_dict() for r in a.reasons]
+    """Set a stored row's assessment (re-scoring); new rows get it in ``store_notices``."""
+    for key, value in assessment_values(a).items():
+        setattr(row, key, value)
     per_lot = {la.lot_id: la for la in a.lots}
     for lot in row.lots:
         la = per_lot.get(lot.lot_id)
