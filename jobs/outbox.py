@@ -83,6 +83,11 @@ async def enqueue_notices(
     result = EnqueueResult()
     if not new_ids and not changed_ids:
         return result
+    subs = await load_subscribers(session) if new_ids else []
+    if not subs:
+        new_ids = []  # nobody to match: do not load the notices for nothing
+    if not new_ids and not changed_ids:
+        return result
     rows = {
         r.id: r
         for r in (
@@ -94,7 +99,6 @@ async def enqueue_notices(
         ).all()
     }
     if new_ids:
-        subs = await load_subscribers(session)
         by_id = {s.id: s for s in subs}
         index = SubscriptionIndex.build(subscription_of(s, prefixes) for s in subs)
         for nid in new_ids:

@@ -167,13 +167,15 @@ async def store_notices(
             lot_rows.append(lots)
             is_new.append(decision.novelty is Novelty.NEW)
     if notice_rows:
-        ids = list(
-            (
-                await session.scalars(
-                    insert(NoticeRow).returning(NoticeRow.id, sort_by_parameter_order=True), notice_rows
-                )
-            ).all()
-        )
+        # Plain executemany, then the ids by dedup key: RETURNING with ordered
+        # parameters is quadratic in SQLAlchemy's batching on large pages.
+        await session.execute(insert(NoticeRow), notice_rows)
+        keys = [r["dedup_key"] for r in notice_rows]
+        id_of: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            rows = await session.execute(select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk)))
+            id_of.update({k: i for k, i in rows})
+        ids = [id_of[k] for k in keys]
         all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
         if all_lots:
             await session.execute(insert(LotRow), all_lots)
