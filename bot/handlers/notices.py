@@ -46,12 +46,11 @@ async def on_notice_button(update: Update, context: Context) -> None:
                 )
             ).one()
             view = await _view(s, row)
-        await query.answer()
         await context.bot.send_message(
             chat.id, render_details(view, lang, now, tz, sectors=deps.settings.classifier.sectors),
             parse_mode=ParseMode.HTML, disable_web_page_preview=True,
-            reply_parameters=None,
         )
+        await query.answer()
     elif action in ("r", "x"):
         relevant = action == "r"
         await record_feedback(deps.rt.db, chat.id, notice_id, relevant, now)
@@ -66,7 +65,7 @@ async def on_notice_button(update: Update, context: Context) -> None:
             text = t(lang, f"remind_{res.status}" if res.status != "unknown" else "not_yours")
         await query.answer(text[:200])
     elif action == "a":
-        await query.answer()
         await context.bot.send_message(chat.id, t(lang, "advisor_soon"), parse_mode=ParseMode.HTML)
+        await query.answer()
     else:
         await query.answer()

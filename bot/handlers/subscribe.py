@@ -262,8 +262,8 @@ async def on_menu(update: Update, context: Context) -> None:
         if rest in deps.categories:
             chosen = [c for c in chosen if c != rest] if rest in chosen else [*chosen, rest]
             await update_settings(deps.rt.db, sub.chat_id, deps.clock(), categories=chosen)
-        await query.answer(t(lang, "saved"))
         await query.edit_message_reply_markup(categories_keyboard(deps.categories, chosen, lang))
+        await query.answer(t(lang, "saved"))
         return
     if kind == "s":
         setting, _, value = rest.partition(":")
@@ -271,14 +271,13 @@ async def on_menu(update: Update, context: Context) -> None:
         if parse is None:
             await query.answer()
             return
-        await query.answer(t(lang, "saved"))
-        await _apply(update, context, sub, parse, value, quiet=True)
+        ok = await _apply(update, context, sub, parse, value, quiet=True)
         fresh = await get_subscriber(deps.rt.db, sub.chat_id)
         assert fresh is not None
         await query.edit_message_text(settings_text(fresh, deps), parse_mode=ParseMode.HTML,
                                       reply_markup=settings_keyboard(fresh.language))
+        await query.answer(t(fresh.language, "saved") if ok else None)
         return
-    await query.answer()
     screens = {
         "cat": (t(lang, "pick_categories"), categories_keyboard(deps.categories, sub.categories or [], lang)),
         "val": (t(lang, "ask_maxvalue"), value_keyboard(lang)),
@@ -302,3 +301,4 @@ async def on_menu(update: Update, context: Context) -> None:
         await _reply(update, t(lang, "open_queued", count=count) if count else t(lang, "open_none"))
     elif rest == "done":
         await query.edit_message_text(settings_text(sub, deps), parse_mode=ParseMode.HTML)
+    await query.answer()  # last: the button stops spinning when the work is done
