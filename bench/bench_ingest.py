@@ -49,7 +49,7 @@ def big_feed(items: int) -> bytes:
     out = []
     for i in range(items):
         block = blocks[i % len(blocks)]
-        block = re.sub(r"<guid([^>]*)>([^<]*)</guid>", lambda m: f"<guid{m.group(1)}>{m.group(2)}-{i}</guid>", block)
+        block = re.sub(r"<guid([^>]*)>([^<]*)</guid>", rf"<guid\1>\2-{i}</guid>", block)
         out.append(block)
     return (head + "\n".join(out) + tail).encode("utf-8")
 
@@ -65,8 +65,11 @@ def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 async def pipeline_feed(settings: Settings, url: str) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
-        s = replace(settings, database=replace(settings.database, url=f"sqlite+aiosqlite:///{tmp}/b.sqlite3"),
-                    sources=(SourceSettings(name="big", kind="rss", url=url),))
+        s = replace(
+            settings,
+            database=replace(settings.database, url=f"sqlite+aiosqlite:///{tmp}/b.sqlite3"),
+            sources=(SourceSettings(name="big", kind="rss", url=url),),
+        )
         db = await open_database(s.database.url)
         async with make_client(s.fetch) as http:
             rt = Runtime(settings=s, db=db, http=http, notifier=LogNotifier(), assess=make_assess(s))
@@ -86,8 +89,14 @@ async def pipeline_eforms(settings: Settings, files: list[bytes]) -> tuple[float
         t0 = time.perf_counter()
         notices = [n for data in files for n in parse_document(data, source="eforms").notices]
         async with db.sessions.begin() as s:
-            res = await store_notices(s, "eforms", notices, now=__import__("jobs.runtime").runtime.utcnow(),
-                                      money=settings.money, assess=assess)
+            res = await store_notices(
+                s,
+                "eforms",
+                notices,
+                now=__import__("jobs.runtime").runtime.utcnow(),
+                money=settings.money,
+                assess=assess,
+            )
         elapsed = time.perf_counter() - t0
         await db.close()
         return elapsed, res.stored + res.duplicates

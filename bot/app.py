@@ -58,8 +58,9 @@ def build_application(
             staff_chat_id=settings.telegram.staff_chat_id or None,
             sectors=settings.classifier.sectors,
         )
-        rt = Runtime(settings=settings, db=db, http=http, notifier=notifier, clock=clock,
-                     assess=make_assess(settings, clock))
+        rt = Runtime(
+            settings=settings, db=db, http=http, notifier=notifier, clock=clock, assess=make_assess(settings, clock)
+        )
         app.bot_data.deps = Deps(
             settings=settings,
             rt=rt,

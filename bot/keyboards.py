@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import t
@@ -52,28 +54,38 @@ def choice_keyboard(options: list[tuple[str, str]], lang: str) -> InlineKeyboard
 
 
 def value_keyboard(lang: str) -> InlineKeyboardMarkup:
-    amounts = [("100.000 kr.", "s:val:100000"), ("500.000 kr.", "s:val:500000"), ("1 mio. kr.", "s:val:1000000"),
-               ("5 mio. kr.", "s:val:5000000"), (t(lang, "btn_no_limit"), "s:val:0"),
-               (t(lang, "btn_own_value"), "m:valtype")]
+    amounts = [
+        ("100.000 kr.", "s:val:100000"),
+        ("500.000 kr.", "s:val:500000"),
+        ("1 mio. kr.", "s:val:1000000"),
+        ("5 mio. kr.", "s:val:5000000"),
+        (t(lang, "btn_no_limit"), "s:val:0"),
+        (t(lang, "btn_own_value"), "m:valtype"),
+    ]
     return choice_keyboard(amounts, lang)
 
 
 def level_keyboard(lang: str) -> InlineKeyboardMarkup:
     from jobs.classify.render import level_label
 
-    lg = "en" if lang == "en" else "da"
+    lg: Literal["da", "en"] = "en" if lang == "en" else "da"
     return choice_keyboard(
-        [(level_label("suitable", lg).capitalize(), "s:lvl:suitable"),
-         (level_label("possible", lg).capitalize(), "s:lvl:possible"),
-         (t(lang, "level_all").capitalize(), "s:lvl:all")],
+        [
+            (level_label("suitable", lg).capitalize(), "s:lvl:suitable"),
+            (level_label("possible", lg).capitalize(), "s:lvl:possible"),
+            (t(lang, "level_all").capitalize(), "s:lvl:all"),
+        ],
         lang,
     )
 
 
 def delivery_keyboard(lang: str) -> InlineKeyboardMarkup:
     return choice_keyboard(
-        [(t(lang, "btn_instant"), "s:dlv:instant"), (t(lang, "btn_daily"), "s:dlv:daily"),
-         (t(lang, "btn_weekly"), "s:dlv:weekly")],
+        [
+            (t(lang, "btn_instant"), "s:dlv:instant"),
+            (t(lang, "btn_daily"), "s:dlv:daily"),
+            (t(lang, "btn_weekly"), "s:dlv:weekly"),
+        ],
         lang,
     )
 

@@ -71,8 +71,14 @@ def level_line(view: NoticeView, lang: str) -> str:
 
 
 def notice_lines(
-    view: NoticeView, lang: str, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None,
-    reasons: int = 3, title_limit: int = 300,
+    view: NoticeView,
+    lang: str,
+    now: datetime,
+    tz: str,
+    *,
+    sectors: tuple[SectorSettings, ...] | None = None,
+    reasons: int = 3,
+    title_limit: int = 300,
 ) -> list[str]:
     n = view.notice
     title = n.texts.get("title_en") if lang == "en" and n.texts.get("title_en") else n.title
@@ -107,16 +113,24 @@ def fit(lines: list[str], limit: int = MAX_MESSAGE) -> str:
     return text
 
 
-def render_notice(view: NoticeView, lang: str, now: datetime, tz: str, *,
-                  sectors: tuple[SectorSettings, ...] | None = None, banner: str | None = None) -> str:
+def render_notice(
+    view: NoticeView,
+    lang: str,
+    now: datetime,
+    tz: str,
+    *,
+    sectors: tuple[SectorSettings, ...] | None = None,
+    banner: str | None = None,
+) -> str:
     lines = notice_lines(view, lang, now, tz, sectors=sectors)
     if banner:
         lines.insert(0, banner)
     return fit(lines)
 
 
-def render_details(view: NoticeView, lang: str, now: datetime, tz: str, *,
-                   sectors: tuple[SectorSettings, ...] | None = None) -> str:
+def render_details(
+    view: NoticeView, lang: str, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None
+) -> str:
     lines = notice_lines(view, lang, now, tz, sectors=sectors, reasons=0)
     label = level_label(view.level, lang) if view.level in LEVEL_ICON else t(lang, "level_unknown")  # type: ignore[arg-type]
     lines.append("")
@@ -154,7 +168,9 @@ def render_change(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorS
 
 def render_reminder(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None) -> str:
     assert d.notice is not None
-    return fit([t(d.language, "reminder_header"), *notice_lines(d.notice, d.language, now, tz, sectors=sectors, reasons=1)])
+    return fit(
+        [t(d.language, "reminder_header"), *notice_lines(d.notice, d.language, now, tz, sectors=sectors, reasons=1)]
+    )
 
 
 def render_digest(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None) -> str:

@@ -64,11 +64,17 @@ class TelegramNotifier:
         if not text.strip():
             return SendResult(Outcome.REJECTED, error="nothing to send")
         markup = notice_keyboard(d.notice.row_id, d.language) if d.kind == "notice" and d.notice else None
-        reply = ReplyParameters(d.reply_to_message_id, allow_sending_without_reply=True) if d.reply_to_message_id else None
+        reply = (
+            ReplyParameters(d.reply_to_message_id, allow_sending_without_reply=True) if d.reply_to_message_id else None
+        )
         parse_mode = None if d.payload.get("plain") else ParseMode.HTML
         try:
             msg = await self.bot.send_message(
-                d.chat_id, text, parse_mode=parse_mode, reply_markup=markup, reply_parameters=reply,
+                d.chat_id,
+                text,
+                parse_mode=parse_mode,
+                reply_markup=markup,
+                reply_parameters=reply,
                 disable_web_page_preview=True,
             )
         except RetryAfter as e:
@@ -92,12 +98,20 @@ class TelegramNotifier:
         """Edit the original alert so it shows it has changed (best effort)."""
         try:
             assert d.original is not None
-            text = render_notice(d.original, d.language, self.clock(), self.tz, sectors=self.sectors,
-                                 banner=t(d.language, "changed_banner"))
+            text = render_notice(
+                d.original,
+                d.language,
+                self.clock(),
+                self.tz,
+                sectors=self.sectors,
+                banner=t(d.language, "changed_banner"),
+            )
             await self.bot.edit_message_text(
                 text,
                 reply_markup=notice_keyboard(d.original.row_id, d.language),
-                chat_id=d.chat_id, message_id=d.reply_to_message_id, parse_mode=ParseMode.HTML,
+                chat_id=d.chat_id,
+                message_id=d.reply_to_message_id,
+                parse_mode=ParseMode.HTML,
                 disable_web_page_preview=True,
             )
         except TelegramError as e:

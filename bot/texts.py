@@ -73,17 +73,17 @@ DA: dict[str, str] = {
     "not_subscribed": "Du er ikke tilmeldt endnu. Skriv /start for at komme i gang.",
     "open_queued": "Jeg sender dig {count} åbne udbud, der passer til dine indstillinger.",
     "open_none": "Der er ingen åbne udbud lige nu, der passer til dine indstillinger.",
-    "err_keyword_too_long": "Et nøgleord må højst være {max} tegn (\"{start}…\" er for langt). Intet er ændret.",
-    "err_keyword_invalid": "\"{word}\" kan ikke bruges som nøgleord (kun bogstaver, tal og bindestreg). Intet er ændret.",
+    "err_keyword_too_long": 'Et nøgleord må højst være {max} tegn ("{start}…" er for langt). Intet er ændret.',
+    "err_keyword_invalid": '"{word}" kan ikke bruges som nøgleord (kun bogstaver, tal og bindestreg). Intet er ændret.',
     "err_too_many_keywords": "Du kan højst have {max} nøgleord (du skrev {count}). Intet er ændret.",
     "err_value_missing": "Skriv et beløb efter kommandoen, fx <code>/maxvalue 500000</code>. Intet er ændret.",
-    "err_value_not_number": "\"{text}\" er ikke et beløb. Skriv fx <i>500000</i>, <i>500.000</i> eller <i>2 mio</i>. Intet er ændret.",
+    "err_value_not_number": '"{text}" er ikke et beløb. Skriv fx <i>500000</i>, <i>500.000</i> eller <i>2 mio</i>. Intet er ændret.',
     "err_value_too_large": "Det beløb er for stort. Skriv <i>ingen</i> for ingen grænse. Intet er ændret.",
     "err_level_unknown": "Vælg <i>oplagt</i>, <i>mulig</i> eller <i>alle</i>, fx <code>/level mulig</code>. Intet er ændret.",
     "err_delivery_unknown": "Vælg <i>straks</i>, <i>dagligt</i> eller <i>ugentligt</i>, fx <code>/digest dagligt 7</code>. Intet er ændret.",
     "err_hour_invalid": "Timen skal være mellem 0 og 23. Intet er ændret.",
     "err_language_unknown": "Vælg <code>/language da</code> eller <code>/language en</code>.",
-    "err_category_unknown": "Kategorien \"{text}\" kender jeg ikke. Skriv /categories for at se listen. Intet er ændret.",
+    "err_category_unknown": 'Kategorien "{text}" kender jeg ikke. Skriv /categories for at se listen. Intet er ændret.',
     "categories_list": "Kategorier: {list}\nVælg med knapperne eller skriv fx <code>/categories it, cleaning</code>.",
     "help": (
         "<b>Sådan bruger du udbudsbot</b>\n"
@@ -218,17 +218,17 @@ EN: dict[str, str] = {
     "not_subscribed": "You are not subscribed yet. Type /start to begin.",
     "open_queued": "I am sending you {count} open tenders that fit your settings.",
     "open_none": "No open tenders fit your settings right now.",
-    "err_keyword_too_long": "A keyword may be at most {max} characters (\"{start}…\" is too long). Nothing changed.",
-    "err_keyword_invalid": "\"{word}\" cannot be a keyword (letters, digits and hyphens only). Nothing changed.",
+    "err_keyword_too_long": 'A keyword may be at most {max} characters ("{start}…" is too long). Nothing changed.',
+    "err_keyword_invalid": '"{word}" cannot be a keyword (letters, digits and hyphens only). Nothing changed.',
     "err_too_many_keywords": "You can have at most {max} keywords (you typed {count}). Nothing changed.",
     "err_value_missing": "Type an amount after the command, e.g. <code>/maxvalue 500000</code>. Nothing changed.",
-    "err_value_not_number": "\"{text}\" is not an amount. Type e.g. <i>500000</i> or <i>2 mio</i>. Nothing changed.",
+    "err_value_not_number": '"{text}" is not an amount. Type e.g. <i>500000</i> or <i>2 mio</i>. Nothing changed.',
     "err_value_too_large": "That amount is too large. Type <i>none</i> for no limit. Nothing changed.",
     "err_level_unknown": "Choose <i>suitable</i>, <i>possible</i> or <i>all</i>, e.g. <code>/level possible</code>. Nothing changed.",
     "err_delivery_unknown": "Choose <i>instant</i>, <i>daily</i> or <i>weekly</i>, e.g. <code>/digest daily 7</code>. Nothing changed.",
     "err_hour_invalid": "The hour must be between 0 and 23. Nothing changed.",
     "err_language_unknown": "Choose <code>/language da</code> or <code>/language en</code>.",
-    "err_category_unknown": "I do not know the category \"{text}\". Type /categories to see the list. Nothing changed.",
+    "err_category_unknown": 'I do not know the category "{text}". Type /categories to see the list. Nothing changed.',
     "categories_list": "Categories: {list}\nChoose with the buttons or type e.g. <code>/categories it, cleaning</code>.",
     "help": (
         "<b>How to use udbudsbot</b>\n"
@@ -298,8 +298,22 @@ EN: dict[str, str] = {
 }
 
 TEXTS = {"da": DA, "en": EN}
-COMMANDS = ("start", "settings", "categories", "keywords", "maxvalue", "level", "digest", "language", "open",
-            "pause", "resume", "stop", "hours", "help")
+COMMANDS = (
+    "start",
+    "settings",
+    "categories",
+    "keywords",
+    "maxvalue",
+    "level",
+    "digest",
+    "language",
+    "open",
+    "pause",
+    "resume",
+    "stop",
+    "hours",
+    "help",
+)
 
 
 def t(lang: str, key: str, **params: Any) -> str:

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobs.classify.model import Assessment
 from jobs.config import MoneySettings
 from jobs.decide import Known, Novelty, content_hash, decide, dedup_key, effective_version
 from jobs.models import LotRow, NoticeAlias, NoticeRow
@@ -20,26 +21,7 @@ from jobs.notice import Notice
 CHUNK = 500
 
 
-class ReasonLike(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class LotAssessmentLike(Protocol):
-    lot_id: str
-    score: int
-    level: str
-    reasons: Sequence[ReasonLike]
-
-
-class AssessmentLike(Protocol):
-    score: int
-    level: str
-    reasons: Sequence[ReasonLike]
-    rules_version: str
-    lots: Sequence[LotAssessmentLike]
-
-
-Assess = Callable[[Notice], AssessmentLike]
+Assess = Callable[[Notice], Assessment]
 
 
 @dataclass
@@ -92,15 +74,15 @@ async def _gather_known(session: AsyncSession, source: str, prepared: list[_Prep
         )
         versions.update((ext, ver) for ext, ver in alias_rows)
     for chunk in _chunks(keys):
-        rows = await session.execute(select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk)))
-        by_key.update({k: rid for k, rid in rows})
+        keyed = await session.execute(select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk)))
+        by_key.update({k: rid for k, rid in keyed})
     for chunk in _chunks(targets):
-        rows = await session.execute(
+        found = await session.execute(
             select(NoticeRow.external_id, func.max(NoticeRow.id))
             .where(NoticeRow.external_id.in_(chunk))
             .group_by(NoticeRow.external_id)
         )
-        target_ids.update({ext: rid for ext, rid in rows})
+        target_ids.update({ext: rid for ext, rid in found})
     return {
         p.key: Known(
             same_version=(p.notice.id, p.version) in versions,
@@ -148,8 +130,14 @@ async def store_notices(
             result.duplicates += 1
         elif decision.novelty is Novelty.ALIAS:
             aliases.append(
-                {"notice_id": decision.changes_notice_id, "source": source, "external_id": p.notice.id,
-                 "version": p.version, "url": p.notice.url, "seen_at": now}
+                {
+                    "notice_id": decision.changes_notice_id,
+                    "source": source,
+                    "external_id": p.notice.id,
+                    "version": p.version,
+                    "url": p.notice.url,
+                    "seen_at": now,
+                }
             )
             result.aliases += 1
         else:
@@ -173,8 +161,10 @@ async def store_notices(
         keys = [r["dedup_key"] for r in notice_rows]
         id_of: dict[str, int] = {}
         for chunk in _chunks(keys):
-            rows = await session.execute(select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk)))
-            id_of.update({k: i for k, i in rows})
+            inserted = await session.execute(
+                select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk))
+            )
+            id_of.update({k: i for k, i in inserted})
         ids = [id_of[k] for k in keys]
         all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
         if all_lots:
@@ -255,9 +245,13 @@ def notice_values(
     return row, lots
 
 
-def assessment_values(a: AssessmentLike) -> dict[str, Any]:
-    return {"score": a.score, "level": a.level, "rules_version": a.rules_version,
-            "reasons": [r.to_dict() for r in a.reasons]}
+def assessment_values(a: Assessment) -> dict[str, Any]:
+    return {
+        "score": a.score,
+        "level": a.level,
+        "rules_version": a.rules_version,
+        "reasons": [r.to_dict() for r in a.reasons],
+    }
 
 
 def _unique_lots(n: Notice) -> list[Any]:
@@ -274,7 +268,7 @@ def _round(v: Decimal | None) -> Decimal | None:
     return None if v is None else v.quantize(Decimal("0.01"))
 
 
-def apply_assessment(row: NoticeRow, a: AssessmentLike) -> None:
+def apply_assessment(row: NoticeRow, a: Assessment) -> None:
     """Set a stored row's assessment (re-scoring); new rows get it in ``store_notices``."""
     for key, value in assessment_values(a).items():
         setattr(row, key, value)

@@ -212,8 +212,13 @@ async def test_hostile_feed_text_is_escaped_and_fits(
         await bot.poll()
         await bot.say(40, "/start")
         bot.clock.advance(minutes=5)
-        evil = dict(CLEANING, guid="evil", title="<b>Rengøring</b> R&D <3 a<b " + "ø" * 6000,
-                    buyer="A & B <i>", description="x" * 20000)
+        evil = dict(
+            CLEANING,
+            guid="evil",
+            title="<b>Rengøring</b> R&D <3 a<b " + "ø" * 6000,
+            buyer="A & B <i>",
+            description="x" * 20000,
+        )
         feed_server.routes["/feed.xml"] = Route(body=rss([IT, evil]))
         await bot.poll()
         report = await bot.send()

@@ -13,8 +13,14 @@ from jobs.match import MatchNotice, Subscription, SubscriptionIndex, match_naive
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-def notice(text: str = "", cpv: tuple[str, ...] = (), value: int | None = None, level: str = "possible",
-           seen: datetime = T0, baseline: bool = False) -> MatchNotice:
+def notice(
+    text: str = "",
+    cpv: tuple[str, ...] = (),
+    value: int | None = None,
+    level: str = "possible",
+    seen: datetime = T0,
+    baseline: bool = False,
+) -> MatchNotice:
     return MatchNotice(1, text, cpv, None if value is None else Decimal(value), level, seen, baseline)
 
 
@@ -58,8 +64,23 @@ def test_semantics(sub: Subscription, n: MatchNotice, expected: bool) -> None:
     assert (match_naive(n, [sub]) == [1]) is expected
 
 
-WORDS = ["rengøring", "catering", "kantine", "transport", "vinduespudsning", "it", "software", "grønne",
-         "områder", "vedligeholdelse", "tryk", "vask", "pakning", "undervisning", "beskæftigelse"]
+WORDS = [
+    "rengøring",
+    "catering",
+    "kantine",
+    "transport",
+    "vinduespudsning",
+    "it",
+    "software",
+    "grønne",
+    "områder",
+    "vedligeholdelse",
+    "tryk",
+    "vask",
+    "pakning",
+    "undervisning",
+    "beskæftigelse",
+]
 PREFIXES = ["90", "9091", "55", "5552", "60", "72", "48", "45", "77", "79", "80"]
 
 

@@ -51,8 +51,9 @@ async def ingest(rt, rel: str, *, source: str = "src") -> list[int]:  # type: ig
     notices = parse_document(fixture_bytes(rel), source=source).notices
     async with rt.db.sessions.begin() as s:
         res = await store_notices(s, source, notices, now=rt.clock(), money=rt.settings.money)
-        await enqueue_notices(s, res.new, res.changed, now=rt.clock(), prefixes={"it": ("72",)},
-                              delivery=rt.settings.delivery)
+        await enqueue_notices(
+            s, res.new, res.changed, now=rt.clock(), prefixes={"it": ("72",)}, delivery=rt.settings.delivery
+        )
     return res.new + res.changed
 
 

@@ -20,16 +20,33 @@ from jobs.preferences import (
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("500000", 500_000), ("500.000", 500_000), ("500 000 kr", 500_000), ("2 mio", 2_000_000),
-     ("0,5 mio.", 500_000), ("1.5 mio", 1_500_000), ("250k", 250_000), ("kr. 75.000", 75_000),
-     ("ingen", None), ("0", None), ("none", None)],
+    [
+        ("500000", 500_000),
+        ("500.000", 500_000),
+        ("500 000 kr", 500_000),
+        ("2 mio", 2_000_000),
+        ("0,5 mio.", 500_000),
+        ("1.5 mio", 1_500_000),
+        ("250k", 250_000),
+        ("kr. 75.000", 75_000),
+        ("ingen", None),
+        ("0", None),
+        ("none", None),
+    ],
 )
 def test_max_value_forms(text: str, value: int | None) -> None:
     assert parse_max_value(text) == (None if value is None else Decimal(value))
 
 
-@pytest.mark.parametrize(("text", "code"), [("abc", "value_not_number"), ("", "value_missing"),
-                                            ("5.5.5 mio", "value_not_number"), ("9" * 20, "value_too_large")])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("abc", "value_not_number"),
+        ("", "value_missing"),
+        ("5.5.5 mio", "value_not_number"),
+        ("9" * 20, "value_too_large"),
+    ],
+)
 def test_max_value_refusals(text: str, code: str) -> None:
     with pytest.raises(PreferenceError) as exc:
         parse_max_value(text)

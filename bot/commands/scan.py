@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.commands.common import make_assess
+from jobs.classify.model import Assessment
 from jobs.config import Settings
 from jobs.errors import FetchError, ParseError
 from jobs.fetch import fetch, is_remote, make_client
@@ -21,7 +22,6 @@ from jobs.parse import parse_document
 from jobs.report import notice_to_dict
 from jobs.runtime import utcnow
 from jobs.sources import SourceState, read_source
-from jobs.store import AssessmentLike
 
 
 @dataclass
@@ -83,7 +83,7 @@ async def scan(settings: Settings, inputs: Sequence[str], *, as_json: bool) -> i
     return 1 if scanned.failures and not scanned.notices else 0
 
 
-def print_table(rows: Sequence[tuple[Notice, AssessmentLike]]) -> None:
+def print_table(rows: Sequence[tuple[Notice, Assessment]]) -> None:
     console = Console()
     table = Table(title=f"{len(rows)} notices", show_lines=False)
     for col in ("Source", "Deadline", "Title", "Buyer", "Value", "Level", "Top reason"):
@@ -103,6 +103,6 @@ async def classify(settings: Settings, inputs: Sequence[str], *, lots: bool) -> 
     scanned = await collect(settings, inputs)
     assess = make_assess(settings)
     for n in scanned.notices:
-        for line in assessment_to_json(n, assess(n), lots=lots):  # type: ignore[arg-type]
+        for line in assessment_to_json(n, assess(n), lots=lots):
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 1 if scanned.failures else 0

@@ -47,8 +47,10 @@ async def on_notice_button(update: Update, context: Context) -> None:
             ).one()
             view = await _view(s, row)
         await context.bot.send_message(
-            chat.id, render_details(view, lang, now, tz, sectors=deps.settings.classifier.sectors),
-            parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+            chat.id,
+            render_details(view, lang, now, tz, sectors=deps.settings.classifier.sectors),
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
         )
         await query.answer()
     elif action in ("r", "x"):

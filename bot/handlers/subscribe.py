@@ -88,7 +88,7 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     existing = await get_subscriber(deps.rt.db, update.effective_chat.id)  # type: ignore[union-attr]
     lang = existing.language if existing else user_language(user.language_code if user else None)
-    sub, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
+    _, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
     name = html.escape((user.first_name if user else "") or "")
     if created or existing is None or existing.status in ("stopped", "blocked"):
         await _reply(update, t(lang, "welcome", name=name), reply_markup=settings_keyboard(lang))
@@ -110,7 +110,9 @@ async def show_settings(update: Update, context: Context) -> None:
         await _reply(update, settings_text(sub, deps_of(context)), reply_markup=settings_keyboard(sub.language))
 
 
-async def _apply(update: Update, context: Context, sub: Subscriber, parse: str, raw: str, *, quiet: bool = False) -> bool:
+async def _apply(
+    update: Update, context: Context, sub: Subscriber, parse: str, raw: str, *, quiet: bool = False
+) -> bool:
     """Parse ``raw`` for setting ``parse``; save it or explain, changing nothing."""
     deps = deps_of(context)
     lang = sub.language
@@ -120,8 +122,11 @@ async def _apply(update: Update, context: Context, sub: Subscriber, parse: str, 
         if parse == "keywords":
             words = [] if raw.strip().lower() in ("ingen", "none", "-") else parse_keywords(raw)
             await update_settings(deps.rt.db, chat_id, now, keywords=words)
-            msg = t(lang, "keywords_saved", keywords=html.escape(", ".join(words))) if words else t(
-                lang, "keywords_cleared")
+            msg = (
+                t(lang, "keywords_saved", keywords=html.escape(", ".join(words)))
+                if words
+                else t(lang, "keywords_cleared")
+            )
         elif parse == "maxvalue":
             value = parse_max_value(raw)
             await update_settings(deps.rt.db, chat_id, now, max_value_dkk=value)
@@ -180,8 +185,11 @@ async def _ask(update: Update, context: Context, sub: Subscriber, setting: str) 
     lang = sub.language
     if setting == "categories":
         listing = ", ".join(f"<code>{html.escape(k)}</code>" for k in deps.categories)
-        await _reply(update, t(lang, "categories_list", list=listing),
-                     reply_markup=categories_keyboard(deps.categories, sub.categories or [], lang))
+        await _reply(
+            update,
+            t(lang, "categories_list", list=listing),
+            reply_markup=categories_keyboard(deps.categories, sub.categories or [], lang),
+        )
     elif setting == "keywords":
         context.user_data[AWAITING] = "keywords"  # type: ignore[index]
         await _reply(update, t(lang, "ask_keywords"))
@@ -274,8 +282,9 @@ async def on_menu(update: Update, context: Context) -> None:
         ok = await _apply(update, context, sub, parse, value, quiet=True)
         fresh = await get_subscriber(deps.rt.db, sub.chat_id)
         assert fresh is not None
-        await query.edit_message_text(settings_text(fresh, deps), parse_mode=ParseMode.HTML,
-                                      reply_markup=settings_keyboard(fresh.language))
+        await query.edit_message_text(
+            settings_text(fresh, deps), parse_mode=ParseMode.HTML, reply_markup=settings_keyboard(fresh.language)
+        )
         await query.answer(t(fresh.language, "saved") if ok else None)
         return
     screens = {
