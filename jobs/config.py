@@ -64,6 +64,7 @@ class SourceSettings:
     query: str = ""  # TED expert query
     page_size: int = 100
     fetch_details: bool = False  # TED: fetch each notice's eForms XML
+    details_url: str = ""  # TED: URL of a notice's XML, "{publication_number}" filled in; "": TED's own
     token_env: str = ""  # name of the environment variable holding a bearer token
 
     def __post_init__(self) -> None:

@@ -124,14 +124,14 @@ def read_file(url: str, settings: FetchSettings, base_dir: Path | None) -> Fetch
     try:
         size = path.stat().st_size
         if size > settings.max_bytes:
-            raise FetchError(f"{path}: {size:,} bytes exceeds the cap of {settings.max_bytes:,}")
+            raise FetchError(f"file of {size:,} bytes exceeds the cap of {settings.max_bytes:,}")
         return FetchResult(str(path), 200, path.read_bytes())
     except FileNotFoundError as e:
-        raise FetchError(f"{path}: no such file") from e
+        raise FetchError(f"no such file ({path})") from e
     except IsADirectoryError as e:
-        raise FetchError(f"{path}: is a directory") from e
+        raise FetchError(f"is a directory ({path})") from e
     except OSError as e:
-        raise FetchError(f"{path}: cannot be read ({e.strerror})") from e
+        raise FetchError(f"cannot be read ({e.strerror})") from e
 
 
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:

@@ -177,7 +177,8 @@ async def _ted_details(
     detailed: list[Notice] = []
     for hit in out.notices:
         try:
-            res = await fetch(client, ted.xml_url(hit.id), settings.fetch)
+            url = src.details_url.format(publication_number=hit.id) if src.details_url else ted.xml_url(hit.id)
+            res = await fetch(client, url, settings.fetch)
             full = await asyncio.to_thread(eforms.parse_notice, res.body, source=src.name)
         except (FetchError, ParseError) as e:
             out.item_errors.append(f"{hit.id}: details not read ({e}); kept the search summary")

@@ -101,6 +101,7 @@ class FeedServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]  # clients that hang up
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
