@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from jobs.db import Database
@@ -13,17 +13,19 @@ from jobs.store import Assess, apply_assessment
 BATCH = 500
 
 
-async def rescore_all(db: Database, assess: Assess, *, only_stale: bool = False) -> int:
-    """Recompute every stored assessment (or only those of another rules version)."""
+async def rescore_all(db: Database, assess: Assess, *, stale_for: str | None = None) -> int:
+    """Recompute every stored assessment, or with ``stale_for`` (the running rules
+    version) only those made by other rules. Returns how many were recomputed."""
     count = 0
     last_id = 0
     while True:
         async with db.sessions.begin() as s:
+            q = select(NoticeRow).where(NoticeRow.id > last_id)
+            if stale_for is not None:
+                q = q.where(or_(NoticeRow.rules_version.is_(None), NoticeRow.rules_version != stale_for))
             rows = (
                 await s.scalars(
-                    select(NoticeRow)
-                    .where(NoticeRow.id > last_id)
-                    .order_by(NoticeRow.id)
+                    q.order_by(NoticeRow.id)
                     .limit(BATCH)
                     .options(selectinload(NoticeRow.lots))
                 )
@@ -31,8 +33,6 @@ async def rescore_all(db: Database, assess: Assess, *, only_stale: bool = False)
             if not rows:
                 return count
             for row in rows:
-                a = assess(row_to_notice(row))
-                if not only_stale or row.rules_version != a.rules_version:
-                    apply_assessment(row, a)
-                    count += 1
+                apply_assessment(row, assess(row_to_notice(row)))
+                count += 1
             last_id = rows[-1].id

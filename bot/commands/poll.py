@@ -31,11 +31,13 @@ async def poll_once(settings: Settings, *, force: bool = False) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
-async def rescore(settings: Settings) -> int:
+async def rescore(settings: Settings, *, only_stale: bool = False) -> int:
+    from jobs.classify.engine import rules_version
     from jobs.rescore import rescore_all
 
     async with runtime(settings) as rt:
         assert rt.assess is not None
-        count = await rescore_all(rt.db, rt.assess)
+        stale_for = rules_version(settings.classifier, settings.money) if only_stale else None
+        count = await rescore_all(rt.db, rt.assess, stale_for=stale_for)
     print(f"re-scored {count} notices")
     return 0

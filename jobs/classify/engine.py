@@ -47,11 +47,13 @@ def social_service_cpv() -> frozenset[str]:
     return frozenset(line.split("\t", 1)[0].strip() for line in text.splitlines() if line.strip() and line[0] != "#")
 
 
-def rules_version(settings: ClassifierSettings) -> str:
-    """A stable short hash of the rules: changes whenever a weight, threshold or list does."""
+def rules_version(settings: ClassifierSettings, money: MoneySettings | None = None) -> str:
+    """A stable short hash of the rules: changes whenever a weight, threshold or list does
+    (and the exchange rates, which move values across the size thresholds)."""
     payload = {
         "algorithm": ALGORITHM_VERSION,
         "settings": asdict(settings),
+        "rates": {k: str(v) for k, v in sorted((money.rates_to_dkk if money else {}).items())},
         "social_service_cpv": sorted(social_service_cpv()),
     }
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
@@ -92,7 +94,7 @@ class Classifier:
     def __init__(self, settings: ClassifierSettings, money: MoneySettings) -> None:
         self.settings = settings
         self.money = money
-        self.rules_version = rules_version(settings)
+        self.rules_version = rules_version(settings, money)
         ph = settings.phrases
         da: dict[str, tuple[str, ...]] = {RESERVED: ph.reserved_da, SOCIAL: ph.social_da}
         en: dict[str, tuple[str, ...]] = {RESERVED: ph.reserved_en, SOCIAL: ph.social_en}

@@ -1,0 +1,52 @@
+"""Stored assessments follow the rules: re-scoring recomputes those made by other rules."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+
+from jobs.classify import Classifier
+from jobs.classify.engine import rules_version
+from jobs.db import Database
+from jobs.models import NoticeRow
+from jobs.parse import parse_document
+from jobs.rescore import rescore_all
+from jobs.store import store_notices
+from tests.helpers import Clock, fixture_bytes, settings_with
+
+
+async def levels(db: Database) -> dict[str, tuple[str | None, int | None, str | None]]:
+    async with db.sessions() as s:
+        rows = (await s.scalars(select(NoticeRow))).all()
+        return {r.external_id: (r.level, r.score, r.rules_version) for r in rows}
+
+
+async def test_rescore_recomputes_only_stale_assessments(db: Database) -> None:
+    settings = settings_with()
+    clock = Clock()
+    old = Classifier(settings.classifier, settings.money)
+    notices = parse_document(fixture_bytes("ocds/contracts-finder/CFSearchStr.json"), source="cf").notices
+    async with db.sessions.begin() as s:
+        await store_notices(s, "cf", notices, now=clock(), money=settings.money,
+                            assess=lambda n: old.classify(n, clock()))
+    before = await levels(db)
+    assert {v[2] for v in before.values()} == {old.rules_version}
+    # new rules: every notice gains 30 points from being suitable for SMEs ... or loses them
+    weights = dataclasses.replace(settings.classifier.weights, sme_suitable=40, not_sme_suitable=-40)
+    rules = dataclasses.replace(settings.classifier, weights=weights)
+    new = Classifier(rules, settings.money)
+    assert new.rules_version != old.rules_version == rules_version(settings.classifier, settings.money)
+    count = await rescore_all(db, lambda n: new.classify(n, clock()), stale_for=new.rules_version)
+    assert count == len(before)
+    after = await levels(db)
+    assert {v[2] for v in after.values()} == {new.rules_version}
+    changed = [k for k in before if before[k][1] != after[k][1]]
+    assert len(changed) >= 50  # the SME flag is set on most Contracts Finder releases
+    for n in notices:
+        assert after[n.id][:2] == (new.classify(n, clock()).level, new.classify(n, clock()).score)
+    # nothing is stale any more
+    assert await rescore_all(db, lambda n: new.classify(n, clock()), stale_for=new.rules_version) == 0
+    # exchange rates are part of the rules: values cross thresholds when they move
+    money = dataclasses.replace(settings.money, rates_to_dkk={**settings.money.rates_to_dkk, "GBP": 80})
+    assert rules_version(settings.classifier, money) != rules_version(settings.classifier, settings.money)
