@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -254,3 +255,33 @@ async def test_enqueue_is_in_the_same_transaction_as_the_store(db: Database) -> 
         clock.advance(minutes=1)
         await ingest(rt, MULTI, source="x")
         assert len(await outbox(db)) == 1
+
+
+async def test_reminder_goes_out_days_before_the_deadline_and_follows_changes(db: Database) -> None:
+    from jobs.subscribers import add_reminder
+
+    clock = Clock()  # 28 Nov 2026
+    async with make_runtime(db, settings_with(), clock=clock) as rt:
+        await add_sub(rt, 1)
+        clock.advance(minutes=1)
+        await ingest(rt, OPEN)
+        notifier = RecordingNotifier()
+        await drain_outbox(rt, notifier, fast_limiter())
+        [alert] = notifier.delivered
+        assert alert.notice is not None
+        deadline = alert.notice.notice.deadline
+        assert deadline is not None
+        # the fixture's deadline has long passed: no reminder
+        res = await add_reminder(rt.db, 1, alert.notice.row_id, clock(), 3)
+        assert res.status == "too_late"
+        # pretend we are well before it
+        clock.now = deadline - timedelta(days=20)
+        res = await add_reminder(rt.db, 1, alert.notice.row_id, clock(), 3)
+        assert res.status == "scheduled" and res.remind_at == deadline - timedelta(days=3)
+        assert (await add_reminder(rt.db, 1, alert.notice.row_id, clock(), 3)).status == "exists"
+        assert (await drain_outbox(rt, notifier, fast_limiter())).sent == 0  # not yet
+        clock.now = deadline - timedelta(days=3, minutes=-1)
+        report = await drain_outbox(rt, notifier, fast_limiter())
+        assert report.sent == 1
+        reminder = notifier.delivered[-1]
+        assert reminder.kind == "reminder" and reminder.reply_to_message_id == 1001
