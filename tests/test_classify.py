@@ -369,11 +369,11 @@ def test_deterministic_and_sorted_by_weight() -> None:
 
 
 def test_rules_version_is_stable_and_changes_with_a_weight() -> None:
-    v = rules_version(S)
-    assert v == rules_version(ClassifierSettings()) == CLF.rules_version
+    v = rules_version(S, MONEY)
+    assert v == rules_version(ClassifierSettings(), MONEY) == CLF.rules_version
     assert len(v) == 12
     changed = dataclasses.replace(S, weights=dataclasses.replace(W, small_value=W.small_value + 1))
-    assert rules_version(changed) != v
+    assert rules_version(changed, MONEY) != v
     assert run(notice()).rules_version == v
 
 
