@@ -23,10 +23,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import scheduled
+from bot import ops, scheduled
 from bot.deps import BotData, Deps
 from bot.errors import on_error
-from bot.handlers import ask, notices, subscribe
+from bot.handlers import ask, notices, privacy, staff, subscribe
+from bot.logsetup import protect_secrets
 from bot.sender import TelegramNotifier
 from bot.texts import COMMANDS, t
 from jobs.categories import all_categories
@@ -34,7 +35,7 @@ from jobs.config import Settings
 from jobs.db import open_database
 from jobs.faq.knowledge import load_faq
 from jobs.fetch import make_client
-from jobs.ratelimit import RateLimiter
+from jobs.pgratelimit import make_limiter
 from jobs.runtime import Runtime, utcnow
 
 
@@ -46,6 +47,8 @@ def build_application(
     schedule_jobs: bool = True,
     db_schema: str | None = None,
 ) -> Application:  # type: ignore[type-arg]
+    protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
+
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         db = await open_database(settings.database.url, echo=settings.database.echo, schema=db_schema)
         http = make_client(settings.fetch)
@@ -65,10 +68,11 @@ def build_application(
             settings=settings,
             rt=rt,
             notifier=notifier,
-            limiter=RateLimiter(settings.delivery.rate_per_second, settings.delivery.per_chat_seconds),
+            limiter=make_limiter(settings.delivery, db),
             kb=load_faq(settings.faq.resolve(settings.base_dir)),
             categories=all_categories(settings),
         )
+        await ops.start_ops(app, schema=db_schema)  # leadership, /healthz, /metrics (issue 7)
         for lang in ("da", "en"):
             commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
             await app.bot.set_my_commands(commands, language_code=None if lang == "da" else "en")
@@ -80,6 +84,7 @@ def build_application(
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         deps = app.bot_data.deps
         if deps is not None:
+            await ops.stop_ops(app)
             await deps.rt.http.aclose()
             await deps.rt.db.close()
 
@@ -113,9 +118,13 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("stop", subscribe.cmd_stop))
     app.add_handler(CommandHandler(["hours", "aabningstider", "telefontid"], ask.cmd_hours))
     app.add_handler(CommandHandler("help", ask.cmd_help))
+    app.add_handler(CommandHandler("mydata", privacy.cmd_mydata))
+    app.add_handler(CommandHandler("deletemydata", privacy.cmd_deletemydata))
     app.add_handler(CallbackQueryHandler(notices.on_notice_button, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(ask.on_faq_button, pattern=r"^faq:"))
+    app.add_handler(CallbackQueryHandler(privacy.on_delete_button, pattern=r"^del:"))
     app.add_handler(CallbackQueryHandler(subscribe.on_menu, pattern=r"^[mcs]:"))
+    staff.register(app)  # staff commands, broadcasts, advice requests (issue 6)
     app.add_handler(MessageHandler(filters.COMMAND, ask.on_unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text))
     app.add_error_handler(on_error)
@@ -123,17 +132,12 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 def run(settings: Settings, token: str) -> None:
     """Run until interrupted: long polling by default, a webhook by config."""
-    app = build_application(settings, token)
     tg = settings.telegram
     if tg.mode == "webhook":
         import os
 
-        app.run_webhook(
-            listen=tg.webhook_listen,
-            port=tg.webhook_port,
-            webhook_url=tg.webhook_url,
-            secret_token=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        options = ops.webhook_options(tg, os.environ)  # refuses to start without a secret token
+        build_application(settings, token).run_webhook(**options)
     else:
+        app = build_application(settings, token)
         app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=tg.poll_timeout_seconds)

@@ -32,8 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
     cls.add_argument("--lots", action="store_true", help="also one line per lot")
 
     sub.add_parser("run", help="run the Telegram bot with its scheduled jobs (needs TELEGRAM_BOT_TOKEN)")
-    sub.add_parser("rescore", help="re-classify stored notices with the current rules")
+    rescore = sub.add_parser("rescore", help="re-classify stored notices with the current rules")
+    rescore.add_argument("--stale", action="store_true", help="only notices assessed by other rules")
     sub.add_parser("migrate", help="apply database migrations")
+    bc = sub.add_parser("broadcast", help="send or schedule a message to subscribers (staff broadcast)")
+    bc.add_argument("--text", required=True, help="the message (plain text; see --html)")
+    bc.add_argument("--html", action="store_true", help="the text is Telegram HTML (<b>, <i>, <a href>...)")
+    bc.add_argument("--category", action="append", default=[], help="only subscribers of this category (repeat)")
+    bc.add_argument("--language", choices=("da", "en"), help="only subscribers with this language")
+    bc.add_argument(
+        "--relevant", nargs="?", type=int, const=0, metavar="NOTICE", help="only those who marked a notice relevant"
+    )
+    bc.add_argument("--at", help="send time, e.g. '2026-12-01 09:00' or 'i morgen kl. 9' (default: now)")
+    bc.add_argument("--dry-run", action="store_true", help="only print how many would get it")
+    copy = sub.add_parser("copy-db", help="copy every row into a new, empty database (SQLite to PostgreSQL)")
+    copy.add_argument("--from", dest="source", metavar="URL", help="source database (default: database.url)")
+    copy.add_argument("--to", dest="target", metavar="URL", required=True, help="target database, empty")
+    copy.add_argument("--batch", type=int, default=1000, help="rows per insert (default 1000)")
     return p
 
 
@@ -44,9 +59,20 @@ def run_bot(settings: Settings) -> int:
     if token is None:
         print("udbudsbot: TELEGRAM_BOT_TOKEN is not set (the bot's token comes from the environment)", file=sys.stderr)
         return 2
-    from bot.app import run
+    from telegram.error import InvalidToken
 
-    run(settings, token)  # PTB owns the event loop (and the signal handlers) here
+    from bot.app import run
+    from jobs.faq.knowledge import load_faq
+
+    try:
+        load_faq(settings.faq.resolve(settings.base_dir))  # fail early, in one line, not inside PTB
+        run(settings, token)  # PTB owns the event loop (and the signal handlers) here
+    except ConfigError as e:
+        print(f"udbudsbot: {e}", file=sys.stderr)
+        return 2
+    except InvalidToken:  # PTB's message quotes the token: say what happened without it
+        print("udbudsbot: Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -61,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"udbudsbot: {e}", file=sys.stderr)
         return 2
+    from bot.logsetup import protect_secrets
+
+    protect_secrets(settings)  # source tokens, webhook secret, bot token, database password
     if args.command == "run":
         return run_bot(settings)
     return asyncio.run(dispatch(args, settings))
@@ -82,7 +111,24 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "rescore":
         from bot.commands.poll import rescore
 
-        return await rescore(settings)
+        return await rescore(settings, only_stale=args.stale)
+    if args.command == "copy-db":
+        from bot.commands.copydb import copy_db
+
+        return await copy_db(settings, args.source, args.target, batch=args.batch)
+    if args.command == "broadcast":
+        from bot.commands.broadcast import broadcast
+
+        return await broadcast(
+            settings,
+            text=args.text,
+            is_html=args.html,
+            categories=args.category,
+            language=args.language,
+            relevant=args.relevant,
+            at=args.at,
+            dry_run=args.dry_run,
+        )
     if args.command == "migrate":
         from jobs.db import open_database
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.ops import OpsServer
 from bot.sender import TelegramNotifier
 from jobs.categories import Category
 from jobs.config import Settings
 from jobs.faq.knowledge import KnowledgeBase
-from jobs.ratelimit import RateLimiter
+from jobs.leader import Leadership, SoleLeader
+from jobs.metrics import ProcessMetrics
+from jobs.ratelimit import Limiter
 from jobs.runtime import Runtime
 
 
@@ -22,9 +25,13 @@ class Deps:
     settings: Settings
     rt: Runtime
     notifier: TelegramNotifier
-    limiter: RateLimiter
+    limiter: Limiter
     kb: KnowledgeBase
     categories: dict[str, Category]
+    # issue 7: who leads (polls, schedules) and what this process counts; set up by bot/ops.py
+    leadership: Leadership = field(default_factory=SoleLeader)
+    metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
+    ops_server: OpsServer | None = None
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -2,29 +2,80 @@
 
 from __future__ import annotations
 
+import functools
+import time as _time
+from collections.abc import Callable, Coroutine
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from telegram.ext import Application
 
-from bot.deps import Context, deps_of
+from bot.deps import Context, Deps, deps_of
+from bot.handlers import advice, broadcast, staff
 from jobs.classify.engine import rules_version
 from jobs.deliver import drain_outbox
 from jobs.digest import build_digests
 from jobs.poll import poll_due_sources
 from jobs.rescore import rescore_all
+from jobs.retention import prune
+
+Job = Callable[[Context], Coroutine[Any, Any, None]]
 
 
+def deps_of_app(app: Application) -> Deps:  # type: ignore[type-arg]
+    deps = app.bot_data.deps
+    assert deps is not None, "schedule after post_init built Deps"
+    return deps  # type: ignore[no-any-return]
+
+
+def leader_only(job: Job) -> Job:
+    """Run ``job`` only in the process that leads (jobs/leader.py); every process sends."""
+
+    @functools.wraps(job)
+    async def run(context: Context) -> None:
+        if deps_of(context).leadership.is_leader:
+            await job(context)
+
+    return run
+
+
+async def leader_job(context: Context) -> None:
+    """Keep the lead, or try to take it (a standby becomes leader when the leader dies)."""
+    await deps_of(context).leadership.tick()
+
+
+@leader_only
 async def poll_job(context: Context) -> None:
-    await poll_due_sources(deps_of(context).rt)
+    deps = deps_of(context)
+    deps.metrics.observe_polls(await poll_due_sources(deps.rt))
+
+
+SEND_JOB_SECONDS = 10.0  # one run of the sender job sends batches for about this long
 
 
 async def send_job(context: Context) -> None:
+    """Send due messages batch by batch for about SEND_JOB_SECONDS; the next run goes on.
+
+    Bounded so that a long fan-out does not hold a stopping process: PTB waits for running
+    jobs at shutdown, and systemd's stop timeout would otherwise kill it mid-batch.
+    """
     deps = deps_of(context)
-    await drain_outbox(deps.rt, deps.notifier, deps.limiter)
+    until = _time.monotonic() + SEND_JOB_SECONDS
+    while True:
+        report = await drain_outbox(deps.rt, deps.notifier, deps.limiter, max_rounds=1)
+        deps.metrics.observe_drain(report)
+        handled = report.sent + report.retried + report.gone + report.failed + report.to_digest
+        if not handled or _time.monotonic() >= until:
+            return
 
 
+@leader_only
 async def digest_job(context: Context) -> None:
     await build_digests(deps_of(context).rt)
 
 
+@leader_only
 async def rescore_job(context: Context) -> None:
     """At start: re-assess stored notices whose assessment was made by other rules."""
     deps = deps_of(context)
@@ -33,12 +84,52 @@ async def rescore_job(context: Context) -> None:
         await rescore_all(deps.rt.db, deps.rt.assess, stale_for=version)
 
 
+@leader_only
+async def retention_job(context: Context) -> None:
+    """Daily: delete notices and messages older than [retention] allows (issue 7)."""
+    await prune(deps_of(context).rt)
+
+
+@leader_only
+async def staff_job(context: Context) -> None:
+    """Start due broadcasts and watch those being sent, also after a restart (issue 6)."""
+    await broadcast.watch(context)
+
+
+@leader_only
+async def advice_job(context: Context) -> None:
+    """Post the advice requests the staff chat did not get when they were made (issue 6)."""
+    await advice.repost(context.bot, deps_of(context))
+
+
+@leader_only
+async def weekly_chart_job(context: Context) -> None:
+    """Mondays: the week's notices per category and level, to the staff chat (issue 6)."""
+    chat = deps_of(context).settings.telegram.staff_chat_id
+    if chat:
+        await staff.send_chart(context, chat, "da")
+
+
 def schedule(app: Application, *, poll_seconds: float, send_seconds: float, first: float = 1.0) -> None:
     """Register the jobs by name, once (memory job store: they are re-created at every start)."""
     jq = app.job_queue
     assert jq is not None, "install python-telegram-bot[job-queue]"
     opts = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+    leader_seconds = deps_of_app(app).settings.ops.leader_check_seconds
+    jq.run_repeating(
+        leader_job, interval=leader_seconds, first=leader_seconds, name="leader", job_kwargs={"id": "leader", **opts}
+    )
     jq.run_repeating(poll_job, interval=poll_seconds, first=first, name="poll", job_kwargs={"id": "poll", **opts})
     jq.run_repeating(send_job, interval=send_seconds, first=first, name="send", job_kwargs={"id": "send", **opts})
     jq.run_repeating(digest_job, interval=60, first=first, name="digest", job_kwargs={"id": "digest", **opts})
     jq.run_once(rescore_job, when=first, name="rescore", job_kwargs={"id": "rescore", **opts})
+    at = time(3, 30, tzinfo=ZoneInfo(deps_of_app(app).settings.delivery.timezone))  # a quiet hour
+    jq.run_daily(retention_job, time=at, name="retention", job_kwargs={"id": "retention", **opts})
+    jq.run_repeating(staff_job, interval=send_seconds, first=first, name="staff", job_kwargs={"id": "staff", **opts})
+    jq.run_repeating(advice_job, interval=60, first=first, name="advice", job_kwargs={"id": "advice", **opts})
+    chart_hour = deps_of_app(app).settings.staff.weekly_chart_hour
+    if chart_hour >= 0:
+        monday = time(chart_hour, 0, tzinfo=ZoneInfo(deps_of_app(app).settings.delivery.timezone))
+        jq.run_daily(  # PTB counts days from Sunday = 0
+            weekly_chart_job, time=monday, days=(1,), name="weekly_chart", job_kwargs={"id": "weekly_chart", **opts}
+        )

@@ -57,7 +57,9 @@ class TelegramNotifier:
             return render_reminder(d, now, self.tz, sectors=self.sectors)
         if d.kind == "digest":
             return render_digest(d, now, self.tz, sectors=self.sectors)
-        return str(d.payload.get("html") or d.payload.get("text") or "")[:4096]
+        if d.payload.get("html"):  # broadcasts, advice answers: checked to fit when made; never cut a tag
+            return str(d.payload["html"])
+        return str(d.payload.get("text") or "")[:4096]
 
     async def deliver(self, d: Delivery) -> SendResult:
         text = self.render(d)

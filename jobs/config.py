@@ -118,6 +118,38 @@ class TelegramSettings:
             raise ValueError("webhook mode needs webhook_url = \"https://...\"")
 
 
+@dataclass(frozen=True)
+class StaffSettings:
+    """Who is staff (Telegram user ids) and how staff tools behave. Issue 6.
+
+    Roles given here cannot be removed with ``/staff remove``; an admin can do
+    everything an advisor can, and also change who is staff.
+    """
+
+    admins: tuple[int, ...] = ()
+    advisors: tuple[int, ...] = ()
+    progress_seconds: float = 3.0  # how often a broadcast's progress message is edited
+    weekly_chart_hour: int = 8  # local hour on Mondays the weekly chart goes to the staff chat; -1: never
+
+    def __post_init__(self) -> None:
+        if self.progress_seconds <= 0:
+            raise ValueError("progress_seconds must be positive")
+        if not (-1 <= self.weekly_chart_hour <= 23):
+            raise ValueError("weekly_chart_hour must be 0-23, or -1 for never")
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """How long old data is kept (issue 7); ``jobs/retention.py`` prunes daily. 0: keep forever."""
+
+    notices_days: int = 365  # after the notice's deadline (or first sighting when it has none)
+    outbox_days: int = 180  # after a message was sent, dropped or failed
+
+    def __post_init__(self) -> None:
+        if self.notices_days < 0 or self.outbox_days < 0:
+            raise ValueError("retention days must be 0 (keep forever) or more")
+
+
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -137,6 +169,7 @@ class DeliverySettings:
     lease_seconds: float = 120.0
     batch_size: int = 50
     tick_seconds: float = 2.0
+    shared_rate_limit: bool = True  # PostgreSQL: hold the rate across processes (jobs/pgratelimit.py)
 
     def __post_init__(self) -> None:
         if not (0 < self.rate_per_second <= 30):
@@ -145,6 +178,21 @@ class DeliverySettings:
             raise ValueError("digest_hour must be 0-23")
         if self.daily_cap < 1 or self.digest_max_items < 1 or self.batch_size < 1:
             raise ValueError("daily_cap, digest_max_items and batch_size must be at least 1")
+
+
+@dataclass(frozen=True)
+class OpsSettings:
+    """Running several processes and watching them: leadership, /healthz and /metrics."""
+
+    http_port: int = 0  # the health and metrics server; 0: off
+    http_listen: str = "127.0.0.1"
+    leader_check_seconds: float = 5.0  # a standby tries for the lead (and the leader checks it) this often
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.http_port <= 65535:
+            raise ValueError("http_port must be 0-65535")
+        if self.leader_check_seconds <= 0:
+            raise ValueError("leader_check_seconds must be above 0")
 
 
 @dataclass(frozen=True)
@@ -157,9 +205,12 @@ class Settings:
     sources: tuple[SourceSettings, ...] = ()
     categories: dict[str, CategorySettings] = field(default_factory=dict)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    ops: OpsSettings = field(default_factory=OpsSettings)
     hours: HoursSettings = field(default_factory=HoursSettings)
     faq: FaqSettings = field(default_factory=FaqSettings)
+    staff: StaffSettings = field(default_factory=StaffSettings)
     base_dir: Path = field(default=Path("."), compare=False)  # the config file's folder
 
     def __post_init__(self) -> None:
@@ -191,7 +242,15 @@ def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None 
     telegram = settings.telegram
     if env.get("TELEGRAM_API_BASE_URL"):
         telegram = replace(telegram, base_url=env["TELEGRAM_API_BASE_URL"])
-    return replace(settings, database=db, telegram=telegram, base_dir=base_dir)
+    ops = settings.ops
+    try:  # one config file for several processes on one host (systemd template units, issue 7)
+        if env.get("UDBUDSBOT_WEBHOOK_PORT"):
+            telegram = replace(telegram, webhook_port=int(env["UDBUDSBOT_WEBHOOK_PORT"]))
+        if env.get("UDBUDSBOT_OPS_PORT"):
+            ops = replace(ops, http_port=int(env["UDBUDSBOT_OPS_PORT"]))
+    except ValueError as e:
+        raise ConfigError(f"UDBUDSBOT_WEBHOOK_PORT / UDBUDSBOT_OPS_PORT: not a port number ({e})") from e
+    return replace(settings, database=db, telegram=telegram, ops=ops, base_dir=base_dir)
 
 
 def resolve_sqlite_path(url: str, base_dir: Path) -> str:

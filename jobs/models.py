@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -221,6 +222,7 @@ class OutboxRow(Base):
     __table_args__ = (
         UniqueConstraint("subscriber_id", "kind", "ref", name="uq_outbox_subscriber_kind_ref"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_kind_ref", "kind", "ref"),  # a broadcast's progress (issue 6)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -250,3 +252,101 @@ class Feedback(Base):
     relevant: Mapped[bool] = mapped_column(Boolean)
     level: Mapped[str | None] = mapped_column(String(20))  # the notice's level when judged
     created_at: Mapped[datetime]
+
+
+# ---- Staff (issue 6): roles, audit trail, broadcasts, advice requests ----------------------
+
+
+class StaffMember(Base):
+    """A role given with ``/staff add`` (roles in config.toml are not stored here)."""
+
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("user_id", "role", name="uq_staff_user_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    role: Mapped[str] = mapped_column(String(20))  # admin advisor
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    added_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who did what, when, to how many, with what result (broadcasts, staff changes, refusals)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[int | None] = mapped_column(BigInteger)  # Telegram user id; None: the command line
+    action: Mapped[str] = mapped_column(String(40))  # e.g. broadcast.send, staff.add, refused
+    subject: Mapped[str] = mapped_column(String(100), default="")  # e.g. "broadcast:3", "user:42"
+    detail: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[str] = mapped_column(String(40), default="ok")
+
+
+class Broadcast(Base):
+    """A message from staff to many subscribers; fanned out into one outbox row per recipient.
+
+    status: draft → scheduled → sending → done, or cancelled (from draft or scheduled).
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_send_at", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None: the command line
+    html: Mapped[str] = mapped_column(Text)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    send_at: Mapped[datetime | None]  # None: as soon as confirmed
+    origin_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # where it was composed
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the message edited while sending
+    recipients: Mapped[int | None] = mapped_column(Integer)
+    delivered: Mapped[int | None] = mapped_column(Integer)
+    blocked: Mapped[int | None] = mapped_column(Integer)
+    failed: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class AdviceRequest(Base):
+    """An enterprise's question to the business advisors; closed when staff answer it."""
+
+    __tablename__ = "advice_requests"
+    __table_args__ = (Index("ix_advice_staff_message", "staff_chat_id", "staff_message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open answered
+    staff_chat_id: Mapped[int | None] = mapped_column(BigInteger, info={"person": False})  # the staff chat
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the request as posted to staff
+    answered_by: Mapped[int | None] = mapped_column(BigInteger)
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class RateLimitState(Base):
+    """The sending pace shared by every process on PostgreSQL (jobs/pgratelimit.py).
+
+    Times are the database's clock in epoch seconds, so hosts with skewed clocks agree.
+    """
+
+    __tablename__ = "rate_limit"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)  # the next free global slot
+    paused_until: Mapped[float] = mapped_column(Double)  # set by a 429's retry_after
+
+
+class RateLimitChat(Base):
+    """When each chat may get its next message (per_chat_seconds), shared across processes."""
+
+    __tablename__ = "rate_limit_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[float] = mapped_column(Double)

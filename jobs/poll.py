@@ -17,6 +17,7 @@ from jobs.decide import next_check_after_failure, next_check_after_success, shou
 from jobs.errors import FetchError, ParseError
 from jobs.models import Source
 from jobs.outbox import enqueue_notices
+from jobs.redact import redact
 from jobs.runtime import Runtime
 from jobs.sources import SourceState, read_source
 from jobs.store import StoreResult, store_notices
@@ -84,12 +85,13 @@ async def poll_source(rt: Runtime, cfg: SourceSettings, *, store_lock: asyncio.L
     try:
         read = await read_source(cfg, state, rt.http, rt.settings, now=now, env=rt.env)
     except (FetchError, ParseError) as e:
-        await _record_failure(rt, cfg, str(e), getattr(e, "retry_after", None))
-        report.ok, report.error = False, str(e)
+        msg = redact(str(e))  # an error may quote a token (a header echoed back, an illegal header value)
+        await _record_failure(rt, cfg, msg, getattr(e, "retry_after", None))
+        report.ok, report.error = False, msg
         return report
     except Exception as e:  # a bug or a library surprise must not stop the other sources
         log.exception("unexpected error polling %s", cfg.name)
-        msg = f"internal error: {type(e).__name__}: {e}"
+        msg = redact(f"internal error: {type(e).__name__}: {e}")
         await _record_failure(rt, cfg, msg, None)
         report.ok, report.error = False, msg
         return report

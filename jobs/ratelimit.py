@@ -9,6 +9,22 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+# A slot is reserved when the request leaves; it reaches Telegram a few milliseconds later,
+# by an amount that varies from request to request. Without a margin two messages to one
+# chat reserved exactly per_chat_seconds apart can arrive closer than that and get a 429.
+CHAT_MARGIN_SECONDS = 1 / 16  # ~60 ms; a power of two keeps the clock arithmetic exact
+
+
+class Limiter(Protocol):
+    """What the sender needs of a limiter (this one, or jobs.pgratelimit's shared one)."""
+
+    def pause(self, seconds: float) -> None: ...
+
+    def wait_for_chat(self, chat_id: int) -> float: ...
+
+    async def acquire(self, chat_id: int) -> None: ...
 
 
 class RateLimiter:
@@ -49,8 +65,12 @@ class RateLimiter:
                     break
                 await self._sleep(wait)
             now = self._mono()
-            self._next_global = max(now, self._next_global) + self.interval
-            self._chat_next[chat_id] = now + self.per_chat
+            # A message a little late (a busy event loop) does not shift the schedule: up to one
+            # interval is made up, so at most two go back to back and any second holds at most
+            # rate + 2. Not after a 429 pause, which starts the schedule afresh.
+            on_schedule = self._next_global > self._paused_until
+            self._next_global = max(now - self.interval if on_schedule else now, self._next_global) + self.interval
+            self._chat_next[chat_id] = now + self.per_chat + (CHAT_MARGIN_SECONDS if self.per_chat > 0 else 0.0)
             self._chat_next.move_to_end(chat_id)
             while len(self._chat_next) > self._max_chats:
                 self._chat_next.popitem(last=False)

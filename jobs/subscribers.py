@@ -113,13 +113,20 @@ async def set_status(db: Database, chat_id: int, status: str, now: datetime) -> 
         return sub
 
 
+RECEIVED = ("sent", "digested")  # an alert sent, or taken into a digest
+
+
 async def received(db: Database, chat_id: int, notice_id: int) -> bool:
-    """Did this chat get this notice (so it may act on it)?"""
+    """Did this chat get this notice (so it may act on it)?
+
+    Only a message that went out counts: an alert held during a pause, waiting for the
+    digest or still queued is not received (found by tests/test_fuzz_updates.py).
+    """
     async with db.sessions() as s:
         q = (
             select(OutboxRow.id)
             .join(Subscriber, Subscriber.id == OutboxRow.subscriber_id)
-            .where(Subscriber.chat_id == chat_id, OutboxRow.notice_id == notice_id)
+            .where(Subscriber.chat_id == chat_id, OutboxRow.notice_id == notice_id, OutboxRow.status.in_(RECEIVED))
             .limit(1)
         )
         return (await s.scalar(q)) is not None

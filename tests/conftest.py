@@ -94,3 +94,14 @@ def fake_bot_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotAPI]:
     """
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
     yield from running_fake_bot_api()
+
+
+@pytest.fixture
+async def pg_only_url() -> str:
+    """PostgreSQL only (scale-out tests, issue 7): a fresh per-process schema, or a skip."""
+    if not _pg_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_URL} (CI must start it)")
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    await reset_postgres(PG_URL)
+    return PG_URL

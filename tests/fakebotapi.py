@@ -36,7 +36,8 @@ What it does, and why:
   :meth:`reset_connections` (close the socket with a TCP reset instead of answering, before or
   after the call took effect), :meth:`flood_limit` (429 with ``retry_after`` when the bot sends
   faster than a sliding-window rate), :meth:`delay`.
-* Driving and observing: :meth:`push_message`, :meth:`push_callback`, :meth:`push_update`;
+* Driving and observing: :meth:`push_message`, :meth:`push_callback`, :meth:`push_forged_callback`,
+  :meth:`push_update`;
   :attr:`calls`, :meth:`sent`, :meth:`messages_to`, :meth:`last_text`, :attr:`edits`,
   :attr:`commands`, :attr:`callback_answers`, :attr:`documents`, :meth:`wait_for`,
   :meth:`wait_until`, :meth:`wait_for_sent`.
@@ -729,9 +730,17 @@ class FakeBotAPI:
     # ------------------------------------------------------------------------ driving the bot
 
     def push_update(self, raw: dict[str, Any]) -> int:
-        """Queue any Update dict for getUpdates; an ``update_id`` is added when missing."""
+        """Queue any Update dict for getUpdates; an ``update_id`` is added when missing.
+
+        A message, channel post or edit in it that the server does not hold yet is stored, so
+        that the bot can reply to it (as it can on Telegram)."""
         with self._lock:
             update = copy.deepcopy(raw)
+            for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+                message = update.get(kind)
+                if isinstance(message, dict) and "chat" in message and "message_id" in message:
+                    key = self._key(message["chat"]["id"], message["message_id"])
+                    self._messages.setdefault(key, copy.deepcopy(message))
             if "update_id" not in update:
                 update["update_id"] = self._next_update_id
             self._next_update_id = max(self._next_update_id, int(update["update_id"])) + 1
@@ -810,6 +819,48 @@ class FakeBotAPI:
                         "id": query_id,
                         "from": user,
                         "message": copy.deepcopy(message),
+                        "chat_instance": f"ci-{chat_id}",
+                        "data": data,
+                    }
+                }
+            )
+            return query_id
+
+    def push_forged_callback(
+        self,
+        chat_id: int,
+        data: str,
+        *,
+        message_id: int,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "da",
+    ) -> str:
+        """A callback query a client makes up: any ``data``, for any ``message_id``. A message
+        the bot did not send to ``chat_id`` (never, or deleted) arrives as Telegram's
+        InaccessibleMessage (``date`` 0, chat and id only). The query can be answered like any
+        other; returns its id."""
+        with self._lock:
+            key = self._key(chat_id, message_id)
+            stored = self._messages.get(key)
+            if stored is not None and stored["from"]["id"] == self.bot_id and key not in self._deleted:
+                message = copy.deepcopy(stored)
+            else:
+                message = {"chat": self._chat(chat_id), "message_id": message_id, "date": 0}
+            user = self._user(user_id if user_id is not None else chat_id, first_name, None, language_code)
+            query_id = f"{self.bot_id}{next(self._callback_ids):08d}"
+            self._callback_queries[query_id] = {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "data": data,
+                "answered": False,
+            }
+            self.push_update(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": user,
+                        "message": message,
                         "chat_instance": f"ci-{chat_id}",
                         "data": data,
                     }

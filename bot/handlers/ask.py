@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
+from bot.handlers import advice
 from bot.handlers.common import lang_of
 from bot.handlers.subscribe import awaited_text
 from bot.texts import t
@@ -57,10 +58,18 @@ async def on_text(update: Update, context: Context) -> None:
     msg = update.effective_message
     if msg is None or not msg.text:
         return
-    if await awaited_text(update, context):
+    if await awaited_text(update, context) or await advice.awaited_question(update, context):
         return
     deps = deps_of(context)
     reply = respond(msg.text[:MAX_QUESTION], deps.clock(), deps.settings.hours, deps.kb, deps.settings.faq.min_score)
+    if reply.kind == "unknown":  # offer to pass it to staff; the reply quotes the question the button sends
+        await msg.reply_text(
+            html.escape(reply.text)[:4096],
+            parse_mode=ParseMode.HTML,
+            reply_markup=advice.offer_keyboard(reply.lang),
+            do_quote=True,
+        )
+        return
     await msg.reply_text(html.escape(reply.text)[:4096], parse_mode=ParseMode.HTML)
 
 

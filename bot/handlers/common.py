@@ -1,8 +1,12 @@
-"""Small helpers shared by handlers: the user's language, replies."""
+"""Small helpers shared by handlers: the user's language, replies, safe edits."""
 
 from __future__ import annotations
 
-from telegram import Update
+import html
+import re
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
 from bot.texts import user_language
@@ -26,3 +30,60 @@ def profile_of(update: Update, lang: str) -> Profile:
     assert chat is not None
     name = (user.full_name if user else "") or (chat.title or "")
     return Profile(chat.id, user.id if user else None, name, user.username if user else None, lang)
+
+
+MAX_ID = 2**31 - 1  # row ids are 32-bit integers (PostgreSQL INTEGER)
+
+
+def parse_id(text: str) -> int | None:
+    """A row id from callback data: ASCII digits in range, else None (data can be forged:
+    "²" is a digit to ``str.isdigit`` but not to ``int``, and 2**63 overflows the database)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def has_buttons(message: object, prefixes: tuple[str, ...]) -> bool:
+    """Is ``message`` a text message the bot can still edit that carries buttons of this kind?
+
+    A client can send any callback data for any message, and a message older than 48 hours
+    or deleted arrives as an InaccessibleMessage; a handler that edits checks this first.
+    """
+    if not isinstance(message, Message) or message.text is None or message.reply_markup is None:
+        return False
+    return any(
+        isinstance(b.callback_data, str) and b.callback_data.startswith(prefixes)
+        for row in message.reply_markup.inline_keyboard
+        for b in row
+    )
+
+
+def _shown(text: str) -> str:
+    """What Telegram shows for our HTML (tags dropped, references decoded, trimmed)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text)).strip()
+
+
+async def edit_text(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit a message, skipping an edit that would change nothing (Telegram refuses it with
+    "message is not modified", e.g. when a button is pressed twice)."""
+    if _shown(text) == (message.text or "").strip() and message.reply_markup == reply_markup:
+        return
+    await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+
+
+async def edit_markup(message: Message, reply_markup: InlineKeyboardMarkup | None) -> None:
+    if message.reply_markup == reply_markup:
+        return
+    await message.edit_reply_markup(reply_markup)
+
+
+def reply_key(name: str, update: Update) -> tuple[str, int]:
+    """The ``user_data`` key of "the next message in this chat answers ``name``".
+
+    ``user_data`` belongs to the user in every chat: keyed without the chat, a question asked
+    in the private chat would be answered by the user's next message in a group (found by
+    tests/test_fuzz_updates.py).
+    """
+    chat = update.effective_chat
+    return (name, chat.id if chat is not None else 0)

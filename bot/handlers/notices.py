@@ -14,7 +14,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
-from bot.handlers.common import lang_of
+from bot.handlers import advice
+from bot.handlers.common import lang_of, parse_id
 from bot.render import render_details, when
 from bot.texts import t
 from jobs.deliver import _view
@@ -29,10 +30,11 @@ async def on_notice_button(update: Update, context: Context) -> None:
     lang = await lang_of(update, context)
     parts = query.data.split(":")
     chat = update.effective_chat
-    if len(parts) != 3 or not parts[2].isdigit() or chat is None:
+    parsed = parse_id(parts[2]) if len(parts) == 3 else None
+    if parsed is None or chat is None:
         await query.answer()
         return
-    action, notice_id = parts[1], int(parts[2])
+    action, notice_id = parts[1], parsed
     if not await received(deps.rt.db, chat.id, notice_id):
         await query.answer(t(lang, "not_yours"), show_alert=True)
         return
@@ -67,7 +69,7 @@ async def on_notice_button(update: Update, context: Context) -> None:
             text = t(lang, f"remind_{res.status}" if res.status != "unknown" else "not_yours")
         await query.answer(text[:200])
     elif action == "a":
-        await context.bot.send_message(chat.id, t(lang, "advisor_soon"), parse_mode=ParseMode.HTML)
+        await advice.ask_about_notice(update, context, notice_id, lang)  # the next message is the question
         await query.answer()
     else:
         await query.answer()

@@ -10,11 +10,11 @@ import html
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.deps import Context, Deps, deps_of
-from bot.handlers.common import lang_of, profile_of
+from bot.handlers.common import edit_markup, edit_text, has_buttons, lang_of, profile_of, reply_key
 from bot.keyboards import (
     categories_keyboard,
     delivery_keyboard,
@@ -38,6 +38,7 @@ from jobs.preferences import (
 from jobs.subscribers import get_subscriber, queue_open_notices, set_status, subscribe, update_settings
 
 AWAITING = "awaiting"  # user_data key: the setting the next plain message answers
+MENU_PREFIXES = ("m:", "c:", "s:")  # the settings menus' buttons
 
 
 def value_text(value: Decimal | None, lang: str) -> str:
@@ -191,7 +192,7 @@ async def _ask(update: Update, context: Context, sub: Subscriber, setting: str) 
             reply_markup=categories_keyboard(deps.categories, sub.categories or [], lang),
         )
     elif setting == "keywords":
-        context.user_data[AWAITING] = "keywords"  # type: ignore[index]
+        context.user_data[reply_key(AWAITING, update)] = "keywords"  # type: ignore[index]
         await _reply(update, t(lang, "ask_keywords"))
     elif setting == "maxvalue":
         await _reply(update, t(lang, "ask_maxvalue"), reply_markup=value_keyboard(lang))
@@ -213,10 +214,10 @@ cmd_language = _command("language")
 
 async def awaited_text(update: Update, context: Context) -> bool:
     """If the user was asked for a setting, this message answers it. Returns True if handled."""
-    setting = (context.user_data or {}).get(AWAITING)
+    setting = (context.user_data or {}).get(reply_key(AWAITING, update))
     if not setting:
         return False
-    context.user_data.pop(AWAITING, None)  # type: ignore[union-attr]
+    context.user_data.pop(reply_key(AWAITING, update), None)  # type: ignore[union-attr]
     sub = await _subscriber(update, context)
     if sub is not None and update.effective_message and update.effective_message.text:
         await _apply(update, context, sub, setting, update.effective_message.text)
@@ -264,13 +265,18 @@ async def on_menu(update: Update, context: Context) -> None:
         await query.answer(t(await lang_of(update, context), "not_subscribed")[:200], show_alert=True)
         return
     lang = sub.language
+    message = query.message
+    if not has_buttons(message, MENU_PREFIXES):  # a stale menu, or data made up for another message
+        await query.answer(t(lang, "menu_expired")[:200])
+        return
+    assert isinstance(message, Message)
     kind, _, rest = query.data.partition(":")
     if kind == "c":
         chosen = list(sub.categories or [])
         if rest in deps.categories:
             chosen = [c for c in chosen if c != rest] if rest in chosen else [*chosen, rest]
             await update_settings(deps.rt.db, sub.chat_id, deps.clock(), categories=chosen)
-        await query.edit_message_reply_markup(categories_keyboard(deps.categories, chosen, lang))
+        await edit_markup(message, categories_keyboard(deps.categories, chosen, lang))
         await query.answer(t(lang, "saved"))
         return
     if kind == "s":
@@ -282,9 +288,7 @@ async def on_menu(update: Update, context: Context) -> None:
         ok = await _apply(update, context, sub, parse, value, quiet=True)
         fresh = await get_subscriber(deps.rt.db, sub.chat_id)
         assert fresh is not None
-        await query.edit_message_text(
-            settings_text(fresh, deps), parse_mode=ParseMode.HTML, reply_markup=settings_keyboard(fresh.language)
-        )
+        await edit_text(message, settings_text(fresh, deps), settings_keyboard(fresh.language))
         await query.answer(t(fresh.language, "saved") if ok else None)
         return
     screens = {
@@ -297,17 +301,17 @@ async def on_menu(update: Update, context: Context) -> None:
     }
     if rest in screens:
         text, markup = screens[rest]
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await edit_text(message, text, markup)
     elif rest == "kw":
-        context.user_data[AWAITING] = "keywords"  # type: ignore[index]
+        context.user_data[reply_key(AWAITING, update)] = "keywords"  # type: ignore[index]
         await _reply(update, t(lang, "ask_keywords"))
     elif rest == "valtype":
-        context.user_data[AWAITING] = "maxvalue"  # type: ignore[index]
+        context.user_data[reply_key(AWAITING, update)] = "maxvalue"  # type: ignore[index]
         await _reply(update, t(lang, "ask_maxvalue_typed"))
     elif rest == "open":
         prefixes = {k: c.cpv_prefixes for k, c in deps.categories.items()}
         count = await queue_open_notices(deps.rt.db, sub.chat_id, deps.clock(), prefixes)
         await _reply(update, t(lang, "open_queued", count=count) if count else t(lang, "open_none"))
     elif rest == "done":
-        await query.edit_message_text(settings_text(sub, deps), parse_mode=ParseMode.HTML)
+        await edit_text(message, settings_text(sub, deps))
     await query.answer()  # last: the button stops spinning when the work is done

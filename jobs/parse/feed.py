@@ -110,10 +110,23 @@ def parse(data: bytes, *, source: str = "rss") -> ParsedPage:
             continue
         seen.add(notice.id)
         page.notices.append(notice)
+    if d.get("bozo") and page.notices and not _ends_complete(data):
+        # Cut off in transit: the items before the cut are whole, but the last one may have lost
+        # its value, CPV or deadline, and storing it would later look like a change of that notice.
+        cut = page.notices.pop()
+        page.item_errors.append(f"item {cut.id}: the feed is cut off after it; dropped (it may be incomplete)")
     if d.get("bozo") and not page.notices and page.item_errors:
         # broken XML whose only "entries" are fragments: a broken document, not an empty page
         raise ParseError(f"not a readable RSS/Atom feed: {_reason(d.get('bozo_exception'))}")
     return page
+
+
+_CLOSING_ROOT = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*\Z", re.IGNORECASE)
+
+
+def _ends_complete(data: bytes) -> bool:
+    """Whether a document ends with the closing tag of an RSS/Atom/RDF root (UTF-8 or similar)."""
+    return bool(_CLOSING_ROOT.search(data[-512:].rstrip(b"\x00")))
 
 
 def entry_to_notice(

@@ -1,0 +1,356 @@
+"""Sending benchmark: sustained rate of the real sender path against the fake Bot API.
+
+The path is the production one: ``jobs.deliver.drain_outbox`` (claim → resolve →
+daily cap → rate limiter → notifier → record, all against a real database) with
+``bot.sender.TelegramNotifier`` on a real python-telegram-bot ``Bot`` talking HTTP to
+``tests/fakebotapi.py`` on loopback (in a process of its own, as Telegram is not in the
+bot's process; ``--fake-in-process`` runs it in a thread as the tests do), the limiter
+the bot uses (``jobs.pgratelimit.make_limiter``: the in-process ``RateLimiter`` on
+SQLite, the shared one on PostgreSQL) at the configured
+``delivery.rate_per_second`` / ``delivery.per_chat_seconds``, and the fake's
+``flood_limit(30, 1)`` switched on: like Telegram it answers 429 to more than 30
+messages in any second, or more than one per second to one chat.
+
+The outbox rows are made by the engine itself: ``jobs.subscribers.subscribe``,
+``jobs.store.store_notices`` + ``jobs.outbox.enqueue_notices`` (the example udbud.dk
+RSS notices, classified by the shipped rules). Cases:
+
+* ``spread``: N chats, one message each;
+* ``same chats``: N/5 chats, five messages each (the sender must interleave chats);
+* ``spread, 100 ms latency``: as ``spread``, but the fake answers each sendMessage after
+  ``--latency`` seconds, like a Bot API round trip over a real network (loopback is ~1 ms);
+* ``few chats``: 10 chats, ten messages each: the per-chat gap, not the rate, is the limit
+  (the limiter spaces one chat's messages ``per_chat_seconds`` + ``CHAT_MARGIN_SECONDS``).
+
+Printed per case: messages/s end to end (first claim to last record) and as the
+server saw it (first to last sendMessage), % of the best possible rate (the configured
+one, or what the per-chat gap allows when that is lower; target ≥ 95 %),
+429s from the fake (target 0), and the smallest gap between two messages to one
+chat as the server saw it (must be ≥ 1 s).
+
+Run: python -m bench.bench_send [--messages 500] [--pg [--local-limiter]] [--latency 0.1]
+     (--pg also runs on PostgreSQL at $UDBUDSBOT_TEST_PG_URL, default
+     postgresql+asyncpg://postgres@127.0.0.1:5432/test, in a throwaway schema;
+     --local-limiter uses the in-process RateLimiter there instead of the shared one)
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: RetryAfter.retry_after as a timedelta, no warning
+
+import argparse
+import asyncio
+import json
+import logging
+import socket
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from itertools import pairwise
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select, text
+from telegram import Bot
+
+from bot.commands.common import make_assess
+from bot.sender import TelegramNotifier
+from jobs.categories import prefix_table
+from jobs.config import Settings, load_settings
+from jobs.db import Database, create_database, open_database
+from jobs.deliver import DrainReport, drain_outbox
+from jobs.fetch import make_client
+from jobs.models import OutboxRow
+from jobs.outbox import enqueue_notices
+from jobs.parse import parse_document
+from jobs.pgratelimit import make_limiter
+from jobs.ratelimit import CHAT_MARGIN_SECONDS, RateLimiter
+from jobs.runtime import Runtime, utcnow
+from jobs.store import store_notices
+from jobs.subscribers import Profile, subscribe, update_settings
+from tests.fakebotapi import FakeBotAPI
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("UDBUDSBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+FEED = ROOT / "examples" / "feeds" / "udbud-dk-rss.xml"
+
+
+@dataclass
+class CaseResult:
+    name: str
+    backend: str
+    messages: int
+    chats: int
+    elapsed: float
+    server_span: float
+    report: DrainReport
+    flood_429s: int
+    min_gap: float | None
+    left_pending: int
+    limiter: str
+
+
+async def prepare(db: Database, settings: Settings, chats: int, per_chat: int) -> None:
+    """Subscribers and their outbox rows, made by the engine's own functions."""
+    now = utcnow()
+    start = now - timedelta(minutes=5)
+    for chat in range(1, chats + 1):
+        chat_id = 10_000 + chat
+        await subscribe(db, Profile(chat_id, chat_id, f"Socialøkonomisk virksomhed {chat}", None, "da"), start)
+        await update_settings(db, chat_id, start, min_level="all")  # every notice, whatever its level
+    notices = parse_document(FEED.read_bytes(), source="udbud.dk").notices[:per_chat]
+    assert len(notices) == per_chat, f"{FEED} has only {len(notices)} notices"
+    async with db.sessions.begin() as s:
+        res = await store_notices(s, "udbud.dk", notices, now=now, money=settings.money, assess=make_assess(settings))
+        await enqueue_notices(
+            s, res.new, res.changed, now=now, prefixes=prefix_table(settings), delivery=settings.delivery
+        )
+    async with db.sessions() as s:
+        rows = await s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending"))
+    assert rows == chats * per_chat, f"expected {chats * per_chat} outbox rows, got {rows}"
+
+
+class FakeServer:
+    """The fake Bot API with Telegram's flood limits, in a process of its own (as Telegram is
+    not in the bot's process; its HTML checks would otherwise share the sender's GIL), or in
+    this one with ``in_process``. ``report()`` returns the sendMessage calls and the 429s."""
+
+    def __init__(self, latency: float, in_process: bool) -> None:
+        self.latency = latency
+        self.in_process = in_process
+        self.api: FakeBotAPI | None = None
+        self.proc: asyncio.subprocess.Process | None = None
+        self.base_url = self.token = ""
+
+    async def __aenter__(self) -> FakeServer:
+        if self.in_process:
+            self.api = start_fake(self.latency)
+            self.base_url, self.token = self.api.base_url, self.api.token
+        else:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bench.bench_send",
+                "--serve-fake",
+                "--latency",
+                str(self.latency),
+                cwd=ROOT,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            assert self.proc.stdout is not None
+            hello = json.loads(await self.proc.stdout.readline())
+            self.base_url, self.token = hello["base_url"], hello["token"]
+        return self
+
+    async def report(self) -> tuple[list[tuple[str, float]], int]:
+        """(chat id, server time) of every sendMessage call in order, and the flood 429s."""
+        if self.api is not None:
+            return fake_report(self.api)
+        assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(b"report\n")
+        await self.proc.stdin.drain()
+        data = json.loads(await self.proc.stdout.readline())
+        return [(c, t) for c, t in data["sends"]], int(data["flood_429s"])
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.api is not None:
+            self.api.stop()
+        if self.proc is not None:
+            if self.proc.returncode is None:
+                self.proc.kill()
+            await self.proc.wait()
+
+
+def start_fake(latency: float) -> FakeBotAPI:
+    api = FakeBotAPI().start()
+    api.flood_limit(30, 1)  # Telegram: ~30 messages/s overall, 1/s per chat
+    if latency:
+        api.delay("sendMessage", latency)  # a Bot API round trip over a real network
+    return api
+
+
+def fake_report(api: FakeBotAPI) -> tuple[list[tuple[str, float]], int]:
+    return [(str(c.params.get("chat_id")), c.time) for c in api.calls_to("sendMessage")], api.flood_429s
+
+
+def serve_fake(latency: float) -> int:
+    """Child process: serve the fake, print its address, print the report when asked."""
+    api = start_fake(latency)
+    print(json.dumps({"base_url": api.base_url, "token": api.token}), flush=True)
+    sys.stdin.readline()
+    sends, floods = fake_report(api)
+    print(json.dumps({"sends": sends, "flood_429s": floods}), flush=True)
+    api.stop()
+    return 0
+
+
+async def run_case(
+    name: str,
+    backend: str,
+    url: str,
+    schema: str | None,
+    chats: int,
+    per_chat: int,
+    latency: float = 0.0,
+    in_process: bool = False,
+    local_limiter: bool = False,
+) -> CaseResult:
+    settings = load_settings(ROOT / "config.toml", env={})
+    settings = replace(settings, database=replace(settings.database, url=url), sources=())
+    db = await open_database(url, schema=schema)
+    try:
+        await prepare(db, settings, chats, per_chat)
+        async with FakeServer(latency, in_process) as fake:
+            d = settings.delivery
+            # what the bot uses: the in-process RateLimiter, or on PostgreSQL the shared one
+            limiter = RateLimiter(d.rate_per_second, d.per_chat_seconds) if local_limiter else make_limiter(d, db)
+            async with Bot(fake.token, base_url=fake.base_url) as bot, make_client(settings.fetch) as http:
+                notifier = TelegramNotifier(bot, clock=utcnow, tz=d.timezone, sectors=settings.classifier.sectors)
+                rt = Runtime(settings=settings, db=db, http=http, notifier=notifier, clock=utcnow)
+                t0 = time.monotonic()
+                report = await drain_outbox(rt, notifier, limiter)
+                elapsed = time.monotonic() - t0
+            close = getattr(limiter, "close", None)  # the shared limiter holds a connection of its own
+            if close is not None:
+                await close()
+            sends, floods = await fake.report()
+        async with db.sessions() as s:
+            left = await s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent"))
+        by_chat: dict[str, list[float]] = defaultdict(list)
+        for chat, at in sends:
+            by_chat[chat].append(at)
+        gaps = [b - a for times in by_chat.values() for a, b in pairwise(times)]
+        return CaseResult(
+            name=name,
+            backend=backend,
+            messages=chats * per_chat,
+            chats=chats,
+            elapsed=elapsed,
+            server_span=sends[-1][1] - sends[0][1] if len(sends) > 1 else 0.0,
+            report=report,
+            flood_429s=floods,
+            min_gap=min(gaps) if gaps else None,
+            left_pending=int(left or 0),
+            limiter=type(limiter).__name__,
+        )
+    finally:
+        await db.close()
+
+
+def show(r: CaseResult, rate: float, per_chat_seconds: float) -> bool:
+    """Print a case; OK when ≥ 95 % of the best possible rate, no 429, nothing left, gaps ≥ 1 s.
+
+    The best possible rate is the configured one, unless too few chats make the per-chat
+    gap the limit (``chats / (per_chat_seconds + CHAT_MARGIN_SECONDS)``)."""
+    e2e = r.report.sent / r.elapsed
+    server = (r.report.sent - 1) / r.server_span if r.server_span else 0.0
+    spacing = per_chat_seconds + CHAT_MARGIN_SECONDS if per_chat_seconds > 0 else 0.0
+    bound = min(rate, r.chats / spacing) if spacing else rate
+    gap_ok = r.min_gap is None or r.min_gap >= per_chat_seconds
+    ok = e2e >= 0.95 * bound and r.flood_429s == 0 and r.left_pending == 0 and gap_ok
+    gap = f"{r.min_gap:.3f} s" if r.min_gap is not None else "n/a (one message per chat)"
+    limit = f"{rate:g}/s" if bound == rate else f"{bound:.2f}/s ({r.chats} chats, one message per {spacing:g} s)"
+    print(f"[{r.backend}, {r.limiter}] {r.name}: {r.messages} messages to {r.chats} chats")
+    print(
+        f"  sent {r.report.sent} in {r.elapsed:.2f} s: {e2e:.2f} msg/s end to end = {e2e / bound:.1%} of "
+        f"{limit}; server saw {server:.2f} msg/s = {server / bound:.1%} (first to last sendMessage)"
+    )
+    print(
+        f"  429s from the fake: {r.flood_429s} (sender's rate_limited {r.report.rate_limited}); "
+        f"retried {r.report.retried}, failed {r.report.failed}, to digest {r.report.to_digest}, "
+        f"not sent {r.left_pending}"
+    )
+    print(f"  smallest gap between two messages to one chat (server side): {gap}")
+    print(
+        f"  target ≥ 95 % of that rate, no 429, nothing left, gaps ≥ {per_chat_seconds:g} s: {'OK' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def pg_reachable() -> bool:
+    parts = urlsplit(PG_URL.replace("+asyncpg", ""))
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+async def with_pg_schema(schema: str, create: bool) -> None:
+    db = create_database(PG_URL)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if create:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    await db.close()
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    settings = load_settings(ROOT / "config.toml", env={})
+    rate = settings.delivery.rate_per_second
+    print(
+        f"configured: delivery.rate_per_second = {rate:g}, delivery.per_chat_seconds = "
+        f"{settings.delivery.per_chat_seconds:g}, batch_size = {settings.delivery.batch_size}; "
+        f"fake Bot API flood_limit(30/s global, 1/s per chat)"
+    )
+    n = args.messages
+    inproc = args.fake_in_process
+    print(f"fake Bot API: {'in this process (a thread)' if inproc else 'in a process of its own'}")
+    cases = [
+        ("spread", n, 1, 0.0),
+        ("same chats", max(1, n // 5), 5, 0.0),
+        (f"spread, {args.latency * 1000:g} ms Bot API latency", n, 1, args.latency),
+        ("few chats", 10, 10, 0.0),  # the per-chat gap is the limit: 10 chats, 10 messages each
+    ]
+    per_chat_s = settings.delivery.per_chat_seconds
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (name, chats, per_chat, latency) in enumerate(cases):
+            url = f"sqlite+aiosqlite:///{tmp}/send{i}.sqlite3"
+            ok = show(await run_case(name, "sqlite", url, None, chats, per_chat, latency, inproc), rate, per_chat_s)
+            args.all_ok &= ok
+    if args.pg:
+        if not pg_reachable():
+            print(f"[postgresql] skipped: nothing answers at {PG_URL}")
+        else:
+            schema = f"udbudsbot_bench_{os.getpid()}"
+            for name, chats, per_chat, latency in cases:
+                await with_pg_schema(schema, create=True)
+                try:
+                    case = await run_case(
+                        name, "postgresql", PG_URL, schema, chats, per_chat, latency, inproc, args.local_limiter
+                    )
+                    ok = show(case, rate, per_chat_s)
+                    args.all_ok &= ok
+                finally:
+                    await with_pg_schema(schema, create=False)
+    return 0 if args.all_ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=500)
+    ap.add_argument("--pg", action="store_true", help="also run on PostgreSQL")
+    ap.add_argument("--latency", type=float, default=0.1, help="seconds the fake waits per sendMessage (case 3)")
+    ap.add_argument("--fake-in-process", action="store_true", help="run the fake in this process (as the tests do)")
+    ap.add_argument(
+        "--local-limiter",
+        action="store_true",
+        help="PostgreSQL too with the in-process RateLimiter, not the shared one",
+    )
+    ap.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.serve_fake:
+        return serve_fake(args.latency)
+    args.all_ok = True
+    logging.basicConfig(level=logging.WARNING)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

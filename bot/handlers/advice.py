@@ -1,0 +1,177 @@
+"""Advice requests (issue 6): an enterprise asks, staff answer by replying in the staff chat.
+
+Three ways in: the "Spørg en rådgiver" button under a notice, ``/raadgivning [question]``
+and the "Send til en rådgiver" button under a question the bot could not answer (the
+bot's reply quotes the question, so the button needs no state). The request is posted
+to the staff chat; a staff member's reply to that post is the answer, which goes back
+to the enterprise through the outbox (``jobs.advice``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.deps import Context, Deps, deps_of
+from bot.handlers.common import has_buttons, lang_of, profile_of, reply_key
+from bot.render import esc
+from bot.staff_views import render_answer, render_request, who
+from bot.texts import t, user_language
+from jobs import advice, staff
+from jobs.broadcasts import MAX_VISIBLE, visible_length
+from jobs.models import NoticeRow
+
+log = logging.getLogger(__name__)
+AWAITING = "advice_question"  # user_data: the next plain message is a question to the advisors
+STAFF_LANG = "da"  # requests are posted to the staff chat in Danish
+
+
+def offer_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """Under an answer the bot could not give: pass the (quoted) question on."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "adv_offer_button"), callback_data="adv:q")]])
+
+
+async def cmd_raadgivning(update: Update, context: Context) -> None:
+    """``/raadgivning <question>`` sends it; without a question the next message is the question."""
+    msg = update.effective_message
+    if msg is None:
+        return
+    parts = (msg.text or "").split(maxsplit=1)  # the command, then the question as written
+    question = parts[1].strip() if len(parts) == 2 else ""
+    if question:
+        await submit(update, context, question, notice_id=None)
+        return
+    context.user_data[reply_key(AWAITING, update)] = {"notice_id": None}  # type: ignore[index]
+    await msg.reply_text(t(await lang_of(update, context), "adv_ask"), parse_mode=ParseMode.HTML)
+
+
+async def ask_about_notice(update: Update, context: Context, notice_id: int, lang: str) -> None:
+    """The notice button: ask for the question (the notice goes along with it)."""
+    chat = update.effective_chat
+    assert chat is not None
+    async with deps_of(context).rt.db.sessions() as s:
+        title = await s.scalar(select(NoticeRow.title).where(NoticeRow.id == notice_id))
+    context.user_data[reply_key(AWAITING, update)] = {"notice_id": notice_id}  # type: ignore[index]
+    await context.bot.send_message(chat.id, t(lang, "adv_ask_notice", title=esc(title, 200)), parse_mode=ParseMode.HTML)
+
+
+async def awaited_question(update: Update, context: Context) -> bool:
+    """If the user was asked for a question, this message is it. True if handled."""
+    state = (context.user_data or {}).get(reply_key(AWAITING, update))
+    msg = update.effective_message
+    if state is None or msg is None or not msg.text:
+        return False
+    context.user_data.pop(reply_key(AWAITING, update), None)  # type: ignore[union-attr]
+    await submit(update, context, msg.text, notice_id=state.get("notice_id"))
+    return True
+
+
+async def on_offer_button(update: Update, context: Context) -> None:
+    """``adv:q`` under the fallback answer: the question is the message it replies to."""
+    query = update.callback_query
+    assert query is not None
+    lang = await lang_of(update, context)
+    if not has_buttons(query.message, ("adv:",)):  # made-up data on another message, or too old
+        await query.answer(t(lang, "adv_offer_gone")[:200], show_alert=True)
+        return
+    original = getattr(query.message, "reply_to_message", None)  # an old message may be inaccessible
+    question = original.text if original is not None else None
+    if not question:
+        await query.answer(t(lang, "adv_offer_gone")[:200], show_alert=True)
+        return
+    await submit(update, context, question, notice_id=None)
+    try:
+        await query.edit_message_reply_markup(None)  # asked once is enough
+    except TelegramError as e:
+        log.info("could not remove the advice button: %s", e)
+    await query.answer()
+
+
+async def submit(update: Update, context: Context, question: str, *, notice_id: int | None) -> None:
+    deps = deps_of(context)
+    lang = await lang_of(update, context)
+    if not question.strip():  # only spaces (found by tests/test_fuzz_updates.py): ask for the question
+        chat = update.effective_chat
+        assert chat is not None
+        context.user_data[reply_key(AWAITING, update)] = {"notice_id": notice_id}  # type: ignore[index]
+        await context.bot.send_message(chat.id, t(lang, "adv_ask"), parse_mode=ParseMode.HTML)
+        return
+    req = await advice.create_request(
+        deps.rt.db, profile_of(update, lang), question, notice_id=notice_id, now=deps.clock()
+    )
+    await post_to_staff(context.bot, deps, req)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, t(lang, "adv_sent", id=req.id), parse_mode=ParseMode.HTML)
+
+
+async def post_to_staff(bot: Bot, deps: Deps, req: advice.RequestView) -> bool:
+    """Post the request to the staff chat and remember the message staff will reply to."""
+    chat = deps.settings.telegram.staff_chat_id
+    if not chat:
+        log.warning("advice request %s stored, but no staff chat is configured", req.id)
+        return False
+    try:
+        msg = await bot.send_message(
+            chat, render_request(req, STAFF_LANG), parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        )
+    except TelegramError:
+        log.exception("could not post advice request %s to the staff chat (tried again later)", req.id)
+        return False
+    await advice.mark_posted(deps.rt.db, req.id, chat, msg.message_id)
+    return True
+
+
+async def repost(bot: Bot, deps: Deps) -> None:
+    """The scheduler's tick: post requests the staff chat did not get."""
+    if deps.settings.telegram.staff_chat_id:
+        for req in await advice.unposted(deps.rt.db):
+            if not await post_to_staff(bot, deps, req):
+                break
+
+
+async def on_staff_reply(update: Update, context: Context) -> None:
+    """A reply in the staff chat to a posted request is the answer (group -1: seen first).
+
+    Anything else passes on to the other handlers untouched.
+    """
+    msg = update.effective_message
+    chat = update.effective_chat
+    deps = deps_of(context)
+    staff_chat = deps.settings.telegram.staff_chat_id
+    if msg is None or chat is None or not staff_chat or chat.id != staff_chat or msg.reply_to_message is None:
+        return
+    req = await advice.by_staff_message(deps.rt.db, chat.id, msg.reply_to_message.message_id)
+    if req is None:
+        return
+    user = update.effective_user
+    if await staff.role_of(deps.rt.db, deps.settings.staff, user.id if user else None) is None:
+        log.warning("ignored a reply to advice request %s from non-staff user %s", req.id, user.id if user else None)
+        await staff.log_refused(deps.rt.db, user.id if user else None, f"advice-reply:{req.id}", deps.clock())
+        raise ApplicationHandlerStop
+    lang = user_language(user.language_code if user else None)
+    if not msg.text:
+        raise ApplicationHandlerStop
+    body = render_answer(req, msg.text_html)
+    if visible_length(body) > MAX_VISIBLE:
+        await msg.reply_text(t(lang, "adv_staff_too_long"), parse_mode=ParseMode.HTML)
+        raise ApplicationHandlerStop
+    assert user is not None
+    done = await advice.answer(
+        deps.rt.db,
+        req.id,
+        html_text=body,
+        answer_text=msg.text,
+        by=user.id,
+        reply_message_id=msg.message_id,
+        now=deps.clock(),
+    )
+    if done is not None and not done.duplicate:
+        key = "adv_staff_answered" if done.first else "adv_staff_followup"
+        await msg.reply_text(t(lang, key, who=who(req.name, req.username), id=req.id), parse_mode=ParseMode.HTML)
+    raise ApplicationHandlerStop

@@ -1,0 +1,160 @@
+"""Staff commands (issue 6): who is staff, /stats, /chart, /requests, /broadcasts.
+
+Every staff command and button checks the role on each use (``roles.guard``).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.warnings import PTBUserWarning
+
+from bot.deps import Context, deps_of
+from bot.handlers import advice, broadcast
+from bot.handlers.common import lang_of
+from bot.handlers.roles import guard
+from bot.staff_views import chart_png, render_broadcasts, render_requests, render_stats
+from bot.texts import t
+from jobs import broadcasts as bc
+from jobs import staff
+from jobs.advice import open_requests
+from jobs.categories import prefix_table
+from jobs.chart import weekly_data
+from jobs.stats import collect
+
+
+async def _reply(update: Update, text: str, **kw: object) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
+            **kw,  # type: ignore[arg-type]
+        )
+
+
+async def cmd_staff(update: Update, context: Context) -> None:
+    """``/staff`` (help and, for admins, the members), ``/staff add|remove <user id> <role>``."""
+    args = context.args or []
+    if args and args[0].lower() in ("add", "remove"):
+        if await guard(update, context, "admin") is None:
+            return
+        await _change(update, context, args)
+        return
+    role = await guard(update, context)
+    if role is None:
+        return
+    deps = deps_of(context)
+    lang = await lang_of(update, context)
+    text = t(lang, "staff_help")
+    if role == "admin":
+        text += t(lang, "staff_admin_help")
+        lines = [
+            t(
+                lang,
+                "staff_member_line",
+                id=m.user_id,
+                role=t(lang, f"role_{m.role}"),
+                source=t(lang, "staff_from_config") if m.source == "config" else "",
+            )
+            for m in await staff.members(deps.rt.db, deps.settings.staff)
+        ]
+        text += "\n\n" + t(lang, "staff_members", list="\n".join(lines) or t(lang, "stats_none"))
+    await _reply(update, text)
+
+
+async def _change(update: Update, context: Context, args: list[str]) -> None:
+    deps = deps_of(context)
+    lang = await lang_of(update, context)
+    role_word = args[2].lower() if len(args) == 3 else ""
+    role = {"admin": "admin", "advisor": "advisor", "rådgiver": "advisor", "raadgiver": "advisor"}.get(role_word)
+    if len(args) != 3 or not args[1].lstrip("-").isdigit() or role is None:
+        await _reply(update, t(lang, "staff_usage"))
+        return
+    user_id = int(args[1])
+    actor = update.effective_user.id if update.effective_user else None
+    role_name = t(lang, f"role_{role}")
+    if args[0].lower() == "add":
+        added = await staff.add(deps.rt.db, user_id, role, actor=actor, now=deps.clock())  # type: ignore[arg-type]
+        await _reply(update, t(lang, "staff_added" if added else "staff_already", id=user_id, role=role_name))
+        return
+    result = await staff.remove(deps.rt.db, deps.settings.staff, user_id, role, actor=actor, now=deps.clock())  # type: ignore[arg-type]
+    key = {"removed": "staff_removed", "absent": "staff_absent", "config": "staff_in_config"}[result]
+    await _reply(update, t(lang, key, id=user_id, role=role_name))
+
+
+async def cmd_stats(update: Update, context: Context) -> None:
+    if await guard(update, context) is None:
+        return
+    deps = deps_of(context)
+    lang = await lang_of(update, context)
+    tz = deps.settings.delivery.timezone
+    stats = await collect(deps.rt.db, deps.clock(), tz)
+    await _reply(update, render_stats(stats, lang, tz, deps.categories))
+
+
+async def send_chart(context: Context, chat_id: int, lang: str) -> None:
+    deps = deps_of(context)
+    tz = deps.settings.delivery.timezone
+    data = await weekly_data(deps.rt.db, deps.clock(), prefix_table(deps.settings))
+    png, caption = await chart_png(data, lang, tz, deps.categories)
+    await context.bot.send_photo(chat_id, photo=png, caption=caption, parse_mode=ParseMode.HTML)
+
+
+async def cmd_chart(update: Update, context: Context) -> None:
+    if await guard(update, context) is None or update.effective_chat is None:
+        return
+    await send_chart(context, update.effective_chat.id, await lang_of(update, context))
+
+
+async def cmd_requests(update: Update, context: Context) -> None:
+    if await guard(update, context) is None:
+        return
+    deps = deps_of(context)
+    lang = await lang_of(update, context)
+    reqs = await open_requests(deps.rt.db)
+    await _reply(update, render_requests(reqs, lang, deps.settings.delivery.timezone))
+
+
+async def cmd_broadcasts(update: Update, context: Context) -> None:
+    """The newest broadcasts; the pending ones get a cancel button each."""
+    if await guard(update, context) is None:
+        return
+    deps = deps_of(context)
+    lang = await lang_of(update, context)
+    rows = await bc.recent(deps.rt.db)
+    buttons = [
+        [InlineKeyboardButton(t(lang, "btn_bc_cancel_id", id=b.id), callback_data=f"bc:x:{b.id}")]
+        for b in rows
+        if b.status in bc.PENDING
+    ]
+    await _reply(
+        update,
+        render_broadcasts(rows, lang, deps.settings.delivery.timezone, deps.categories),
+        reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the staff and advice handlers (before the catch-all unknown-command handler)."""
+    # Replies in the staff chat to a posted advice request are answers; group -1 sees them first.
+    app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, advice.on_staff_reply), group=-1)
+    with warnings.catch_warnings():
+        # The dialogue's buttons belong to one staff member's chat, which is what per_message=False
+        # tracks; PTB warns about it on principle.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        app.add_handler(broadcast.conversation())
+    app.add_handler(CommandHandler("broadcast_now", broadcast.cmd_broadcast_now))
+    app.add_handler(CallbackQueryHandler(broadcast.on_send, pattern=r"^bc:s:\d+$"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_cancel, pattern=r"^bc:x:\d+$"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_stale_button, pattern=r"^bc:"))
+    app.add_handler(CommandHandler("broadcasts", cmd_broadcasts))
+    app.add_handler(CommandHandler("staff", cmd_staff))
+    app.add_handler(CommandHandler("stats", cmd_stats))
+    app.add_handler(CommandHandler("chart", cmd_chart))
+    app.add_handler(CommandHandler("requests", cmd_requests))
+    app.add_handler(CommandHandler("raadgivning", advice.cmd_raadgivning))
+    app.add_handler(CallbackQueryHandler(advice.on_offer_button, pattern=r"^adv:q$"))
