@@ -12,8 +12,11 @@ two small tables instead and grants each message in one atomic statement:
 A grant is an ``UPDATE ... WHERE next_at <= now AND paused_until <= now`` on the one global
 row: concurrent grants serialise on its row lock, and a loser re-checks the condition against
 the winner's new row (PostgreSQL's read-committed re-evaluation), so two processes never get
-the same slot. All times are the database's clock, so hosts with skewed clocks agree. A
-denied caller sleeps until the earliest time it could succeed and asks again.
+the same slot. The next slot follows the previous one, not the moment of the grant (a caller
+that comes a little late — a round trip, a wake-up — does not lose the slot's time; the rate
+would sag to ~20/s otherwise), which allows at most one message more than the rate in a window.
+All times are the database's clock, so hosts with skewed clocks agree. A denied caller sleeps
+until the earliest time it could succeed and asks again.
 
 ``pause`` keeps the interface of the in-process limiter (synchronous): it takes effect in this
 process at once and is written to the database by the next ``acquire``, which the sender calls
@@ -45,7 +48,7 @@ GRANT = text(
     WITH t AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS now),
     c AS (SELECT coalesce((SELECT next_at FROM rate_limit_chats WHERE chat_id = :chat), 0) AS chat_next),
     g AS (
-        UPDATE rate_limit AS r SET next_at = t.now + :interval
+        UPDATE rate_limit AS r SET next_at = greatest(r.next_at, t.now - :interval) + :interval
         FROM t, c
         WHERE r.name = :name AND r.next_at <= t.now AND r.paused_until <= t.now AND c.chat_next <= t.now
         RETURNING t.now AS granted_at

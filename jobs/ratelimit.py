@@ -11,11 +11,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-# A slot is reserved when the request leaves; it reaches Telegram a few milliseconds later,
-# by an amount that varies from request to request. Without a margin two messages to one
-# chat reserved exactly per_chat_seconds apart can arrive closer than that and get a 429.
-CHAT_MARGIN_SECONDS = 1 / 16  # ~60 ms; a power of two keeps the clock arithmetic exact
-
 
 class Limiter(Protocol):
     """What the sender needs of a limiter (this one, or jobs.pgratelimit's shared one)."""
@@ -55,6 +50,16 @@ class RateLimiter:
         """Seconds until ``chat_id`` may get its next message (0 if now)."""
         return max(0.0, self._chat_next.get(chat_id, 0.0) - self._mono())
 
+    def sent(self, chat_id: int) -> None:
+        """Telegram answered a message to ``chat_id``: the gap to its next one counts from now.
+
+        A slot is reserved when a request leaves, but requests reach Telegram after a delay
+        that varies (network, a busy machine): one delayed by 100 ms followed by one on time
+        arrive 100 ms closer than the gap, and Telegram answers 429. Counting from the answer,
+        which came after the request arrived, keeps the gap whatever the delays."""
+        if self.per_chat > 0 and chat_id in self._chat_next:
+            self._chat_next[chat_id] = max(self._chat_next[chat_id], self._mono() + self.per_chat)
+
     async def acquire(self, chat_id: int) -> None:
         """Wait until one message to ``chat_id`` may go out, and reserve that slot."""
         async with self._lock:
@@ -70,7 +75,7 @@ class RateLimiter:
             # rate + 2. Not after a 429 pause, which starts the schedule afresh.
             on_schedule = self._next_global > self._paused_until
             self._next_global = max(now - self.interval if on_schedule else now, self._next_global) + self.interval
-            self._chat_next[chat_id] = now + self.per_chat + (CHAT_MARGIN_SECONDS if self.per_chat > 0 else 0.0)
+            self._chat_next[chat_id] = now + self.per_chat
             self._chat_next.move_to_end(chat_id)
             while len(self._chat_next) > self._max_chats:
                 self._chat_next.popitem(last=False)
