@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from jobs.db import Database
 from jobs.models import AdviceRequest, NoticeRow, OutboxRow, Subscriber
-from jobs.subscribers import Profile
+from jobs.subscribers import Profile, new_subscriber
 
 MAX_QUESTION = 1000
 CONTACT_ONLY = "advice only"
@@ -76,23 +76,7 @@ async def create_request(
     async with db.sessions.begin() as s:
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
         if sub is None:
-            sub = Subscriber(
-                chat_id=profile.chat_id,
-                user_id=profile.user_id,
-                name=profile.name[:200],
-                username=profile.username,
-                language=profile.language,
-                status="stopped",
-                status_reason=CONTACT_ONLY,
-                delivery="instant",
-                digest_hour=8,
-                min_level="possible",
-                categories=[],
-                keywords=[],
-                subscribed_at=now,
-                created_at=now,
-                updated_at=now,
-            )
+            sub = new_subscriber(profile, now, status="stopped", reason=CONTACT_ONLY)
             s.add(sub)
             await s.flush()
         else:

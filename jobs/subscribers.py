@@ -37,27 +37,33 @@ async def get_subscriber(db: Database, chat_id: int) -> Subscriber | None:
         return (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
 
 
+def new_subscriber(profile: Profile, now: datetime, *, status: str = "active", reason: str | None = None) -> Subscriber:
+    """A subscriber row for a chat, with the default settings."""
+    return Subscriber(
+        chat_id=profile.chat_id,
+        user_id=profile.user_id,
+        name=profile.name[:200],
+        username=profile.username,
+        language=profile.language,
+        status=status,
+        status_reason=reason,
+        delivery="instant",
+        digest_hour=8,
+        min_level="possible",
+        categories=[],
+        keywords=[],
+        subscribed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subscriber, bool]:
     """Create or re-activate the subscriber of a chat; returns (subscriber, created)."""
     async with db.sessions.begin() as s:
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
         if sub is None:
-            sub = Subscriber(
-                chat_id=profile.chat_id,
-                user_id=profile.user_id,
-                name=profile.name[:200],
-                username=profile.username,
-                language=profile.language,
-                status="active",
-                delivery="instant",
-                digest_hour=8,
-                min_level="possible",
-                categories=[],
-                keywords=[],
-                subscribed_at=now,
-                created_at=now,
-                updated_at=now,
-            )
+            sub = new_subscriber(profile, now)
             s.add(sub)
             try:
                 await s.flush()
