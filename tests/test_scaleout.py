@@ -106,7 +106,7 @@ async def test_the_global_rate_holds_across_processes(two_dbs: tuple[Database, D
     assert times[-1] - times[0] >= 29 / rate * 0.9
     # ... and no second holds more than the rate (two local limiters would allow 40)
     for i, t in enumerate(times):
-        assert sum(1 for u in times[i:] if u - t < 1.0) <= rate + 1
+        assert sum(1 for u in times[i:] if u - t < 1.0) <= rate + 2  # catch-up allows 2 back to back
 
 
 async def test_a_429_pause_and_the_per_chat_gap_hold_across_processes(two_dbs: tuple[Database, Database]) -> None:
