@@ -26,9 +26,9 @@ from sqlalchemy.orm import aliased, selectinload
 
 from jobs.config import DeliverySettings
 from jobs.models import NoticeRow, OutboxRow, Subscriber
-from jobs.notify import Delivery, NoticeView, Notifier, Outcome, SendResult
+from jobs.notify import Delivery, Notifier, Outcome, SendResult
 from jobs.ratelimit import Limiter
-from jobs.rows import row_to_notice
+from jobs.rows import notice_view
 from jobs.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -88,29 +88,6 @@ async def claim(rt: Runtime, limit: int) -> list[int]:
                 .values(status="sending", claimed_at=now, claimed_by=WORKER)
             )
     return ids
-
-
-async def _view(s: object, row: NoticeRow, changed: list[str] | None = None) -> NoticeView:
-    return NoticeView(
-        row_id=row.id,
-        notice=row_to_notice(row),
-        score=row.score,
-        level=row.level,
-        reasons=list(row.reasons or []),
-        lots=[
-            {
-                "lot_id": lot.lot_id,
-                "title": lot.title,
-                "level": lot.level,
-                "score": lot.score,
-                "reasons": lot.reasons or [],
-                "value": str(lot.value) if lot.value is not None else None,
-                "currency": lot.currency,
-            }
-            for lot in row.lots
-        ],
-        changed=changed or [],
-    )
 
 
 async def resolve(rt: Runtime, outbox_id: int) -> tuple[Delivery | None, str | None]:
@@ -173,21 +150,21 @@ async def _resolve(s: AsyncSession, outbox_id: int) -> tuple[Delivery | None, st
         changed: list[str] = []
         if row.kind == "change":
             changed = await _changed_fields(s, nrow)
-        notice = await _view(s, nrow, changed)
+        notice = notice_view(nrow, changed)
     original = None
     if row.kind in ("change", "reminder") and row.notice_id is not None:
         reply_to = await _original_message_id(s, row)
     if row.kind == "change":
         root_id = (row.payload or {}).get("root_notice_id")
         root = await _notice_with_lots(s, root_id) if root_id is not None else None
-        original = await _view(s, root) if root is not None else None
+        original = notice_view(root) if root is not None else None
     if row.kind == "digest":
         ids = [int(i) for i in (row.payload or {}).get("notice_ids", [])]
         nrows = (
             await s.scalars(select(NoticeRow).where(NoticeRow.id.in_(ids)).options(selectinload(NoticeRow.lots)))
         ).all()
         by_id = {r.id: r for r in nrows}
-        notices = [await _view(s, by_id[i]) for i in ids if i in by_id]
+        notices = [notice_view(by_id[i]) for i in ids if i in by_id]
     return (
         Delivery(
             outbox_id=row.id,

@@ -18,8 +18,8 @@ from bot.handlers import advice
 from bot.handlers.common import lang_of, parse_id
 from bot.render import render_details, when
 from bot.texts import t
-from jobs.deliver import _view
 from jobs.models import NoticeRow
+from jobs.rows import notice_view
 from jobs.subscribers import add_reminder, received, record_feedback
 
 
@@ -47,7 +47,7 @@ async def on_notice_button(update: Update, context: Context) -> None:
                     select(NoticeRow).where(NoticeRow.id == notice_id).options(selectinload(NoticeRow.lots))
                 )
             ).one()
-            view = await _view(s, row)
+            view = notice_view(row)
         await context.bot.send_message(
             chat.id,
             render_details(view, lang, now, tz, sectors=deps.settings.classifier.sectors),
