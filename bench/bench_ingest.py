@@ -26,15 +26,12 @@ from pathlib import Path
 import feedparser
 from lxml import etree
 
-from bot.commands.common import make_assess
 from jobs.config import Settings, SourceSettings, load_settings
 from jobs.db import open_database
-from jobs.fetch import make_client
-from jobs.notify import LogNotifier
-from jobs.parse import parse_document
-from jobs.poll import poll_source, sync_sources
-from jobs.runtime import Runtime
-from jobs.store import store_notices
+from jobs.ingest.parse import parse_document
+from jobs.ingest.poll import poll_source, sync_sources
+from jobs.ingest.store import store_notices
+from jobs.runtime import make_assess, open_runtime
 from tests.feedserver import FeedServer, Route
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,8 +68,7 @@ async def pipeline_feed(settings: Settings, url: str) -> tuple[float, int]:
             sources=(SourceSettings(name="big", kind="rss", url=url),),
         )
         db = await open_database(s.database.url)
-        async with make_client(s.fetch) as http:
-            rt = Runtime(settings=s, db=db, http=http, notifier=LogNotifier(), assess=make_assess(s))
+        async with open_runtime(s, db=db) as rt:
             await sync_sources(rt)
             t0 = time.perf_counter()
             report = await poll_source(rt, s.sources[0])

@@ -1,7 +1,7 @@
 """Matching benchmark: 1,000 notices × 10,000 subscriptions, the index vs the naive loop.
 
 Notices are the real parsed example feeds (``examples/``) and the shared eForms
-fixtures, converted exactly as ``jobs.outbox.match_notice_of`` does (title +
+fixtures, converted exactly as ``jobs.deliver.outbox.match_notice_of`` does (title +
 description + lot titles, CPV incl. lots, value in DKK, level from the shipped
 classifier), repeated with distinct ids up to ``--notices``. Subscriptions are
 generated (seeded): categories from the shipped config's categories and
@@ -24,12 +24,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bot.commands.common import make_assess
 from jobs.categories import prefix_table
 from jobs.config import Settings, load_settings
-from jobs.match import MatchNotice, Subscription, SubscriptionIndex, categories_to_prefixes, match_naive
+from jobs.deliver.match import MatchNotice, Subscription, SubscriptionIndex, categories_to_prefixes, match_naive
+from jobs.ingest.parse import parse_document
 from jobs.notice import Notice
-from jobs.parse import parse_document
+from jobs.runtime import make_assess
 
 ROOT = Path(__file__).resolve().parents[1]
 EFORMS = ROOT.parent / "shared" / "fixtures" / "eforms"
@@ -107,7 +107,7 @@ def source_notices() -> list[Notice]:
 
 
 def match_notice(i: int, n: Notice, settings: Settings, level: str) -> MatchNotice:
-    """The fields ``jobs.outbox.match_notice_of`` reads from a stored row, from the Notice."""
+    """The fields ``jobs.deliver.outbox.match_notice_of`` reads from a stored row, from the Notice."""
     cpv = list(n.cpv)
     texts = [n.title, n.description]
     for lot in n.lots:

@@ -1,18 +1,18 @@
 """Sending benchmark: sustained rate of the real sender path against the fake Bot API.
 
-The path is the production one: ``jobs.deliver.drain_outbox`` (claim → resolve →
+The path is the production one: ``jobs.deliver.send.drain_outbox`` (claim → resolve →
 daily cap → rate limiter → notifier → record, all against a real database) with
 ``bot.sender.TelegramNotifier`` on a real python-telegram-bot ``Bot`` talking HTTP to
 ``tests/fakebotapi.py`` on loopback (in a process of its own, as Telegram is not in the
 bot's process; ``--fake-in-process`` runs it in a thread as the tests do), the limiter
-the bot uses (``jobs.pgratelimit.make_limiter``: the in-process ``RateLimiter`` on
+the bot uses (``jobs.deliver.pgratelimit.make_limiter``: the in-process ``RateLimiter`` on
 SQLite, the shared one on PostgreSQL) at the configured
 ``delivery.rate_per_second`` / ``delivery.per_chat_seconds``, and the fake's
 ``flood_limit(30, 1)`` switched on: like Telegram it answers 429 to more than 30
 messages in any second, or more than one per second to one chat.
 
-The outbox rows are made by the engine itself: ``jobs.subscribers.subscribe``,
-``jobs.store.store_notices`` + ``jobs.outbox.enqueue_notices`` (the example udbud.dk
+The outbox rows are made by the engine itself: ``jobs.people.subscribers.subscribe``,
+``jobs.ingest.store.store_notices`` + ``jobs.deliver.outbox.enqueue_notices`` (the example udbud.dk
 RSS notices, classified by the shipped rules). Cases:
 
 * ``spread``: N chats, one message each;
@@ -57,21 +57,19 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select, text
 from telegram import Bot
 
-from bot.commands.common import make_assess
 from bot.sender import TelegramNotifier
 from jobs.categories import prefix_table
 from jobs.config import Settings, load_settings
 from jobs.db import Database, create_database, open_database
-from jobs.deliver import DrainReport, drain_outbox
-from jobs.fetch import make_client
+from jobs.deliver.outbox import enqueue_notices
+from jobs.deliver.pgratelimit import make_limiter
+from jobs.deliver.ratelimit import RateLimiter
+from jobs.deliver.send import DrainReport, drain_outbox
+from jobs.ingest.parse import parse_document
+from jobs.ingest.store import store_notices
 from jobs.models import OutboxRow
-from jobs.outbox import enqueue_notices
-from jobs.parse import parse_document
-from jobs.pgratelimit import make_limiter
-from jobs.ratelimit import RateLimiter
-from jobs.runtime import Runtime, utcnow
-from jobs.store import store_notices
-from jobs.subscribers import Profile, subscribe, update_settings
+from jobs.people.subscribers import Profile, subscribe, update_settings
+from jobs.runtime import make_assess, open_runtime, utcnow
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,12 +207,14 @@ async def run_case(
             d = settings.delivery
             # what the bot uses: the in-process RateLimiter, or on PostgreSQL the shared one
             limiter = RateLimiter(d.rate_per_second, d.per_chat_seconds) if local_limiter else make_limiter(d, db)
-            async with Bot(fake.token, base_url=fake.base_url) as bot, make_client(settings.fetch) as http:
+            async with Bot(fake.token, base_url=fake.base_url) as bot:
                 notifier = TelegramNotifier(bot, clock=utcnow, tz=d.timezone, sectors=settings.classifier.sectors)
-                rt = Runtime(settings=settings, db=db, http=http, notifier=notifier, clock=utcnow)
+                runtime = open_runtime(settings, db=db, notifier=notifier)
+                rt = await runtime.__aenter__()
                 t0 = time.monotonic()
                 report = await drain_outbox(rt, notifier, limiter)
                 elapsed = time.monotonic() - t0
+                await runtime.__aexit__(None, None, None)
             close = getattr(limiter, "close", None)  # the shared limiter holds a connection of its own
             if close is not None:
                 await close()

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from jobs.classify import LEVELS, Classifier  # noqa: E402
 from jobs.config import load_settings  # noqa: E402
+from jobs.ingest.parse import parse_document  # noqa: E402
 from jobs.notice import Notice  # noqa: E402
-from jobs.parse import parse_document  # noqa: E402
 
 FALLBACK_NOW = datetime(2000, 1, 1, tzinfo=UTC)
 

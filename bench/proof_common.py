@@ -59,7 +59,7 @@ class Worker:
 
     @property
     def claim_id(self) -> str:
-        """What jobs.deliver writes to outbox.claimed_by for this process."""
+        """What jobs.deliver.send writes to outbox.claimed_by for this process."""
         return f"{socket.gethostname()}:{self.proc.pid}"
 
 

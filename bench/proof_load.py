@@ -29,13 +29,11 @@ from sqlalchemy import func, select, update
 
 from bench.proof_common import CATEGORY_CPV, Cluster, drop_schema, fresh_database, open_rows, pct
 from bench.proof_pg_restart import DB_NAME, admin_execute, proof_url, start_bot, write_config
-from bot.commands.common import make_assess
 from jobs.config import FetchSettings, SourceSettings, load_settings
 from jobs.db import Database, open_database
-from jobs.fetch import make_client
+from jobs.ingest.poll import poll_source, sync_sources
 from jobs.models import NoticeRow, OutboxRow, Subscriber
-from jobs.poll import poll_source, sync_sources
-from jobs.runtime import Runtime
+from jobs.runtime import open_runtime
 from tests.botkit import rss
 from tests.conftest import ROOT
 from tests.fakebotapi import FakeBotAPI
@@ -131,8 +129,7 @@ async def part_a(args: argparse.Namespace, feed: FeedServer) -> str:
 
     settings = replace(settings, sources=(src,), fetch=FetchSettings(max_bytes=50_000_000, total_seconds=120))
     feed.routes["/load.xml"] = Route(body=rss(notices(1, rng, "base")))
-    async with make_client(settings.fetch) as http:
-        rt = Runtime(settings=settings, db=db, http=http, assess=make_assess(settings))
+    async with open_runtime(settings, db=db) as rt:
         await sync_sources(rt)
         await poll_source(rt, src)  # the silent baseline
         feed.routes["/load.xml"] = Route(body=rss(notices(args.notices, rng)))

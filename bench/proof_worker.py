@@ -1,9 +1,9 @@
 """One udbudsbot process for the scale-out proofs: the real engine, driven like `udbudsbot run`.
 
 It runs what ``bot/scheduled.py`` runs, minus PTB's JobQueue and update handling: the leader
-tick (``jobs.leader.AdvisoryLeader``), the leader-only polling job (``jobs.poll``, which stores,
-classifies and enqueues in one transaction) and the sender (``jobs.deliver.drain_outbox`` with
-the shared rate limiter ``jobs.pgratelimit.SharedRateLimiter`` and the real
+tick (``jobs.ops.leader.AdvisoryLeader``), the leader-only polling job (``jobs.ingest.poll``, which stores,
+classifies and enqueues in one transaction) and the sender (``jobs.deliver.send.drain_outbox`` with
+the shared rate limiter ``jobs.deliver.pgratelimit.SharedRateLimiter`` and the real
 ``bot.sender.TelegramNotifier`` talking HTTP to the fake Bot API). The proofs start several of
 these and kill them with SIGKILL. Its rate limit is set on the command line (the proofs use more
 than Telegram's 30/s against the fake server, to stay within minutes).
@@ -21,17 +21,15 @@ from dataclasses import replace
 
 from telegram import Bot
 
-from bot.commands.common import make_assess
 from bot.sender import TelegramNotifier
 from jobs.config import DeliverySettings, PollSettings, Settings, SourceSettings, load_settings
 from jobs.db import open_database
-from jobs.deliver import drain_outbox
-from jobs.fetch import make_client
-from jobs.leader import AdvisoryLeader
-from jobs.pgratelimit import SharedRateLimiter
-from jobs.poll import poll_due_sources
-from jobs.ratelimit import Limiter, RateLimiter
-from jobs.runtime import Runtime, utcnow
+from jobs.deliver.pgratelimit import SharedRateLimiter
+from jobs.deliver.ratelimit import Limiter, RateLimiter
+from jobs.deliver.send import drain_outbox
+from jobs.ingest.poll import poll_due_sources
+from jobs.ops.leader import AdvisoryLeader
+from jobs.runtime import open_runtime, utcnow
 from tests.conftest import ROOT
 from tests.fakebotapi import DEFAULT_TOKEN
 
@@ -57,8 +55,8 @@ async def run(args: argparse.Namespace) -> None:
     bot = Bot(DEFAULT_TOKEN, base_url=args.api)
     await bot.initialize()
     notifier = TelegramNotifier(bot, clock=utcnow, tz=settings.delivery.timezone, sectors=settings.classifier.sectors)
-    http = make_client(settings.fetch)
-    rt = Runtime(settings=settings, db=db, http=http, notifier=notifier, assess=make_assess(settings))
+    runtime = open_runtime(settings, db=db, notifier=notifier)
+    rt = await runtime.__aenter__()  # open for the life of this worker process
     limiter: Limiter = (
         RateLimiter(args.rate, args.per_chat) if args.local_limiter else SharedRateLimiter(db, args.rate, args.per_chat)
     )

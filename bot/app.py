@@ -8,6 +8,7 @@ schedules the engine's jobs; ``post_shutdown`` closes what it opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from datetime import datetime
 
 from telegram import BotCommand, Update
@@ -30,13 +31,11 @@ from bot.handlers import ask, notices, privacy, staff, subscribe
 from bot.logsetup import protect_secrets
 from bot.sender import TelegramNotifier
 from bot.texts import COMMANDS, t
+from jobs.answers.faq.knowledge import load_faq
 from jobs.categories import all_categories
 from jobs.config import Settings
-from jobs.db import open_database
-from jobs.faq.knowledge import load_faq
-from jobs.fetch import make_client
-from jobs.pgratelimit import make_limiter
-from jobs.runtime import Runtime, utcnow
+from jobs.deliver.pgratelimit import make_limiter
+from jobs.runtime import open_runtime, utcnow
 
 
 def build_application(
@@ -50,10 +49,6 @@ def build_application(
     protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        db = await open_database(settings.database.url, echo=settings.database.echo, schema=db_schema)
-        http = make_client(settings.fetch)
-        from bot.commands.common import make_assess
-
         notifier = TelegramNotifier(
             app.bot,
             clock=clock,
@@ -61,18 +56,18 @@ def build_application(
             staff_chat_id=settings.telegram.staff_chat_id or None,
             sectors=settings.classifier.sectors,
         )
-        rt = Runtime(
-            settings=settings, db=db, http=http, notifier=notifier, clock=clock, assess=make_assess(settings, clock)
-        )
+        engine = AsyncExitStack()
+        rt = await engine.enter_async_context(open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema))
         app.bot_data.deps = Deps(
             settings=settings,
             rt=rt,
             notifier=notifier,
-            limiter=make_limiter(settings.delivery, db),
+            limiter=make_limiter(settings.delivery, rt.db),
             kb=load_faq(settings.faq.resolve(settings.base_dir)),
             categories=all_categories(settings),
+            engine=engine,
         )
-        await ops.start_ops(app, schema=db_schema)  # leadership, /healthz, /metrics (issue 7)
+        await ops.start_ops(app, schema=db_schema)  # leadership, /healthz, /metrics
         for lang in ("da", "en"):
             commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
             await app.bot.set_my_commands(commands, language_code=None if lang == "da" else "en")
@@ -85,8 +80,7 @@ def build_application(
         deps = app.bot_data.deps
         if deps is not None:
             await ops.stop_ops(app)
-            await deps.rt.http.aclose()
-            await deps.rt.db.close()
+            await deps.engine.aclose()
 
     app = (
         ApplicationBuilder()

@@ -62,7 +62,7 @@ def run_bot(settings: Settings) -> int:
     from telegram.error import InvalidToken
 
     from bot.app import run
-    from jobs.faq.knowledge import load_faq
+    from jobs.answers.faq.knowledge import load_faq
 
     try:
         load_faq(settings.faq.resolve(settings.base_dir))  # fail early, in one line, not inside PTB

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,12 +12,12 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.ops import OpsServer
 from bot.sender import TelegramNotifier
+from jobs.answers.faq.knowledge import KnowledgeBase
 from jobs.categories import Category
 from jobs.config import Settings
-from jobs.faq.knowledge import KnowledgeBase
-from jobs.leader import Leadership, SoleLeader
-from jobs.metrics import ProcessMetrics
-from jobs.ratelimit import Limiter
+from jobs.deliver.ratelimit import Limiter
+from jobs.ops.leader import Leadership, SoleLeader
+from jobs.ops.metrics import ProcessMetrics
 from jobs.runtime import Runtime
 
 
@@ -28,7 +29,8 @@ class Deps:
     limiter: Limiter
     kb: KnowledgeBase
     categories: dict[str, Category]
-    # issue 7: who leads (polls, schedules) and what this process counts; set up by bot/ops.py
+    engine: AsyncExitStack = field(default_factory=AsyncExitStack)  # closes the runtime
+    # who leads (polls, schedules) and what this process counts; set up by bot/ops.py
     leadership: Leadership = field(default_factory=SoleLeader)
     metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
     ops_server: OpsServer | None = None

@@ -33,8 +33,8 @@ from telegram import Update
 from jobs.config import TelegramSettings
 from jobs.db import Database
 from jobs.errors import ConfigError
-from jobs.leader import Leadership, make_leadership
-from jobs.metrics import CONTENT_TYPE, ProcessMetrics, Snapshot, render, snapshot
+from jobs.ops.leader import Leadership, make_leadership
+from jobs.ops.metrics import CONTENT_TYPE, ProcessMetrics, Snapshot, render, snapshot
 
 log = logging.getLogger(__name__)
 DB_TIMEOUT = 3.0

@@ -15,7 +15,7 @@ from bot.texts import t
 from jobs.classify.model import Reason
 from jobs.classify.render import level_label, render_reason
 from jobs.classify.settings import SectorSettings
-from jobs.notify import Delivery, NoticeView
+from jobs.deliver.notify import Delivery, NoticeView
 
 MAX_MESSAGE = 4096
 LOCALES = {"da": "da_DK", "en": "en_GB"}

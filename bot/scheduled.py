@@ -14,11 +14,11 @@ from telegram.ext import Application
 from bot.deps import Context, Deps, deps_of
 from bot.handlers import advice, broadcast, staff
 from jobs.classify.engine import rules_version
-from jobs.deliver import drain_outbox
-from jobs.digest import build_digests
-from jobs.poll import poll_due_sources
-from jobs.rescore import rescore_all
-from jobs.retention import prune
+from jobs.deliver.digest import build_digests
+from jobs.deliver.send import drain_outbox
+from jobs.ingest.poll import poll_due_sources
+from jobs.ingest.rescore import rescore_all
+from jobs.ops.retention import prune
 
 Job = Callable[[Context], Coroutine[Any, Any, None]]
 
@@ -30,7 +30,7 @@ def deps_of_app(app: Application) -> Deps:  # type: ignore[type-arg]
 
 
 def leader_only(job: Job) -> Job:
-    """Run ``job`` only in the process that leads (jobs/leader.py); every process sends."""
+    """Run ``job`` only in the process that leads (jobs/ops/leader.py); every process sends."""
 
     @functools.wraps(job)
     async def run(context: Context) -> None:

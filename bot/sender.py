@@ -14,14 +14,14 @@ from bot.keyboards import notice_keyboard
 from bot.render import render_change, render_digest, render_notice, render_reminder
 from bot.texts import t
 from jobs.classify.settings import SectorSettings
-from jobs.notify import Delivery, Outcome, SendResult
+from jobs.deliver.notify import Delivery, Outcome, SendResult
 
 log = logging.getLogger(__name__)
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid", "have no rights")
 
 
 class TelegramNotifier:
-    """Implements ``jobs.notify.Notifier`` with a python-telegram-bot ``Bot``."""
+    """Implements ``jobs.deliver.notify.Notifier`` with a python-telegram-bot ``Bot``."""
 
     def __init__(
         self,

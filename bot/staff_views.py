@@ -16,13 +16,13 @@ from babel.dates import format_date
 
 from bot.render import LOCALES, esc, fit, when
 from bot.texts import t
-from jobs.advice import RequestView
-from jobs.broadcasts import Audience, Progress
 from jobs.categories import Category
-from jobs.chart import OTHER, ChartData, render_png
 from jobs.classify.render import level_label
 from jobs.models import Broadcast
-from jobs.stats import LEVELS, Stats
+from jobs.ops.chart import OTHER, ChartData, render_png
+from jobs.ops.stats import LEVELS, Stats
+from jobs.people.advice import RequestView
+from jobs.people.broadcasts import Audience, Progress
 
 
 def _lang(lang: str) -> str:

@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 sys.path.insert(0, str(REPO))
 
-from jobs.parse.danish import parse_dk_amount, parse_dk_datetime, region_nuts  # noqa: E402
-from jobs.parse.text import COPENHAGEN  # noqa: E402
-from jobs.parse.udbud import record_id  # noqa: E402
+from jobs.ingest.parse.danish import parse_dk_amount, parse_dk_datetime, region_nuts  # noqa: E402
+from jobs.ingest.parse.text import COPENHAGEN  # noqa: E402
+from jobs.ingest.parse.udbud import record_id  # noqa: E402
 
 NS_UDBUD = "https://udbudsbot.dk/ns/feed/1.0"
 NS_DC = "http://purl.org/dc/elements/1.1/"
@@ -135,7 +135,7 @@ def _rss_item(ch: Any, r: dict[str, Any], cpv_by_label: dict[str, str], *, demo:
     _sub(item, f"{DC}creator", r["Ordregiver"])
     if announced:
         _sub(item, "pubDate", email.utils.format_datetime(announced))
-    # the udbudsbot namespace (documented in jobs/parse/feed.py)
+    # the udbudsbot namespace (documented in jobs/ingest/parse/feed.py)
     _sub(item, f"{U}buyer", r["Ordregiver"])
     _sub(item, f"{U}type", "prior_information" if r["Udbudstype"] == "Indkøbsplaner" else "competition")
     if deadline:

@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from jobs.answers.faq.settings import FaqSettings
+from jobs.answers.hours.settings import HoursSettings
 from jobs.classify.settings import ClassifierSettings
 from jobs.errors import ConfigError
-from jobs.faq.settings import FaqSettings
-from jobs.hours.settings import HoursSettings
 from jobs.settings_loader import build
 
 DEFAULT_CONFIG = "config.toml"
@@ -140,7 +140,7 @@ class StaffSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    """How long old data is kept (issue 7); ``jobs/retention.py`` prunes daily. 0: keep forever."""
+    """How long old data is kept (issue 7); ``jobs/ops/retention.py`` prunes daily. 0: keep forever."""
 
     notices_days: int = 365  # after the notice's deadline (or first sighting when it has none)
     outbox_days: int = 180  # after a message was sent, dropped or failed
@@ -169,7 +169,7 @@ class DeliverySettings:
     lease_seconds: float = 120.0
     batch_size: int = 50
     tick_seconds: float = 2.0
-    shared_rate_limit: bool = True  # PostgreSQL: hold the rate across processes (jobs/pgratelimit.py)
+    shared_rate_limit: bool = True  # PostgreSQL: hold the rate across processes (jobs/deliver/pgratelimit.py)
 
     def __post_init__(self) -> None:
         if not (0 < self.rate_per_second <= 30):

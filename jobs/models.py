@@ -331,7 +331,7 @@ class AdviceRequest(Base):
 
 
 class RateLimitState(Base):
-    """The sending pace shared by every process on PostgreSQL (jobs/pgratelimit.py).
+    """The sending pace shared by every process on PostgreSQL (jobs/deliver/pgratelimit.py).
 
     Times are the database's clock in epoch seconds, so hosts with skewed clocks agree.
     """

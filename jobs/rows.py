@@ -1,10 +1,9 @@
-"""Stored rows back to the normalised ``Notice`` (for re-scoring, matching, messages)."""
+"""Stored rows back to the normalised ``Notice`` (for re-scoring, matching and messages)."""
 
 from __future__ import annotations
 
 from jobs.models import NoticeRow
 from jobs.notice import Lot, Notice, NoticeType
-from jobs.notify import NoticeView
 
 
 def row_to_notice(row: NoticeRow) -> Notice:
@@ -56,28 +55,4 @@ def row_to_notice(row: NoticeRow) -> Notice:
         procedure_id=row.procedure_id,
         buyer_country=row.buyer_country,
         texts=dict(row.texts or {}),
-    )
-
-
-def notice_view(row: NoticeRow, changed: list[str] | None = None) -> NoticeView:
-    """A stored notice with its assessment, as messages need it (lots must be loaded)."""
-    return NoticeView(
-        row_id=row.id,
-        notice=row_to_notice(row),
-        score=row.score,
-        level=row.level,
-        reasons=list(row.reasons or []),
-        lots=[
-            {
-                "lot_id": lot.lot_id,
-                "title": lot.title,
-                "level": lot.level,
-                "score": lot.score,
-                "reasons": lot.reasons or [],
-                "value": str(lot.value) if lot.value is not None else None,
-                "currency": lot.currency,
-            }
-            for lot in row.lots
-        ],
-        changed=changed or [],
     )

@@ -13,15 +13,15 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.deps import Deps
 from jobs.config import FetchSettings, Settings, SourceSettings, TelegramSettings, load_settings
-from jobs.deliver import DrainReport, drain_outbox
-from jobs.poll import PollReport, poll_due_sources
+from jobs.deliver.send import DrainReport, drain_outbox
+from jobs.ingest.poll import PollReport, poll_due_sources
 from tests.conftest import PG_SCHEMA, ROOT
 from tests.fakebotapi import FakeBotAPI
 from tests.helpers import Clock
 
 
 def rss(items: list[dict[str, str]]) -> bytes:
-    """An RSS feed in the udbudsbot namespace (see jobs/parse/feed.py)."""
+    """An RSS feed in the udbudsbot namespace (see jobs/ingest/parse/feed.py)."""
     parts = []
     for it in items:
         extra = "".join(

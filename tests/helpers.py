@@ -10,9 +10,7 @@ from pathlib import Path
 
 from jobs.config import FetchSettings, PollSettings, Settings, SourceSettings
 from jobs.db import Database
-from jobs.fetch import make_client
-from jobs.notify import LogNotifier
-from jobs.runtime import Runtime
+from jobs.runtime import Runtime, open_runtime
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
@@ -40,21 +38,10 @@ def settings_with(*sources: SourceSettings, **poll: float) -> Settings:
 
 
 @asynccontextmanager
-async def make_runtime(
-    db: Database, settings: Settings, *, clock: Clock | None = None, assess: bool = False
-) -> AsyncIterator[Runtime]:
-    http = make_client(settings.fetch)
-    try:
-        a = None
-        if assess:
-            from jobs.classify import Classifier
-
-            classifier = Classifier(settings.classifier, settings.money)
-            clk = clock or Clock()
-            a = lambda n: classifier.classify(n, now=clk())  # noqa: E731
-        yield Runtime(settings=settings, db=db, http=http, notifier=LogNotifier(), clock=clock or Clock(), assess=a)
-    finally:
-        await http.aclose()
+async def make_runtime(db: Database, settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Runtime]:
+    """The engine as production builds it (``open_runtime``), on the test's database."""
+    async with open_runtime(settings, db=db, clock=clock or Clock()) as rt:
+        yield rt
 
 
 def fixture_bytes(rel: str) -> bytes:

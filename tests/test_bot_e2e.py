@@ -189,7 +189,7 @@ async def test_kill_and_restart_loses_nothing(
         bot.clock.advance(minutes=5)
         feed_server.routes["/feed.xml"] = Route(body=rss([IT, CLEANING]))
         await bot.poll()
-        from jobs.deliver import claim
+        from jobs.deliver.send import claim
 
         claimed = await claim(bot.deps.rt, 4)  # a sender took four ... and the process died
         assert len(claimed) == 4

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import insert, select
 
 from bot.texts import t
-from jobs import broadcasts
-from jobs.broadcasts import Audience
-from jobs.deliver import claim, drain_outbox
+from jobs.deliver.ratelimit import RateLimiter
+from jobs.deliver.send import claim, drain_outbox
 from jobs.models import AuditEntry, Broadcast, OutboxRow, Subscriber
-from jobs.ratelimit import RateLimiter
+from jobs.people import broadcasts
+from jobs.people.broadcasts import Audience
 from tests.botkit import Running, running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI

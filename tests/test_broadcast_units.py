@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import build_parser, dispatch
-from jobs import broadcasts
-from jobs.broadcasts import Audience, Candidate, check_html, progress_of, select_recipients, visible_length
 from jobs.config import Settings, load_settings
 from jobs.db import open_database
 from jobs.models import Broadcast, Feedback, NoticeRow, OutboxRow, Subscriber
-from jobs.sendtime import SendTimeError, parse_send_time
+from jobs.people import broadcasts
+from jobs.people.broadcasts import Audience, Candidate, check_html, progress_of, select_recipients, visible_length
+from jobs.people.sendtime import SendTimeError, parse_send_time
 from tests.conftest import ROOT
 
 TZ = "Europe/Copenhagen"

@@ -25,9 +25,9 @@ from jobs.classify import (
     social_service_cpv,
 )
 from jobs.config import MoneySettings, load_settings
+from jobs.ingest.parse import parse_document
+from jobs.ingest.parse.text import parse_amount
 from jobs.notice import Lot, Notice
-from jobs.parse import parse_document
-from jobs.parse.text import parse_amount
 from tests.conftest import ROOT
 
 NOW = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from bot.cli import main
-from jobs.copydb import CopyError, copy_database, tables
 from jobs.db import Database, open_database
+from jobs.deliver.outbox import enqueue_notices
+from jobs.ingest.parse import parse_document
+from jobs.ingest.store import store_notices
 from jobs.models import AuditEntry, NoticeRow, OutboxRow, RateLimitChat, RateLimitState, Subscriber
-from jobs.outbox import enqueue_notices
-from jobs.parse import parse_document
-from jobs.store import store_notices
-from jobs.subscribers import Profile, record_feedback, subscribe, update_settings
+from jobs.ops.copydb import CopyError, copy_database, tables
+from jobs.people.subscribers import Profile, record_feedback, subscribe, update_settings
 from tests.conftest import PG_SCHEMA, ROOT
 from tests.helpers import Clock, fixture_bytes, make_runtime, settings_with
 
@@ -26,7 +26,7 @@ LOTS = "eforms/sdk-examples/cn_24_maximal.xml"
 
 async def seed(db: Database) -> None:
     clock = Clock()
-    async with make_runtime(db, settings_with(), clock=clock, assess=True) as rt:
+    async with make_runtime(db, settings_with(), clock=clock) as rt:
         for chat in (1, 2, 3):
             await subscribe(rt.db, Profile(chat, chat, f"Firma {chat} «æøå»", None, "da"), clock())
         await update_settings(rt.db, 2, clock(), categories=["it"], keywords=["rengøring", "-vagt"])

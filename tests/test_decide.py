@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from jobs.decide import (
+from jobs.ingest.decide import (
     Known,
     Novelty,
     changed_fields,
@@ -62,20 +62,17 @@ def test_decide_table() -> None:
     assert decide(corr, Known()).novelty is Novelty.NEW
 
 
-def test_changed_fields() -> None:
-    old = {
-        "title": "Rengøring",
-        "deadline": NOW,
-        "value": Decimal(10),
-        "currency": "DKK",
-        "notice_type": "competition",
-        "buyer": "",
-        "cpv": [],
-    }
-    new = dataclasses.replace(
-        N, deadline=NOW + timedelta(days=7), value=Decimal(10), currency="DKK", notice_type=NoticeType.COMPETITION
-    )
-    assert changed_fields(old, new) == ["deadline"]
+def test_changed_fields_names_what_a_bidder_cares_about() -> None:
+    old = dataclasses.replace(N, deadline=NOW, value=Decimal(10), currency="DKK", notice_type=NoticeType.COMPETITION)
+    assert changed_fields(old, old) == []
+    moved = dataclasses.replace(old, deadline=NOW + timedelta(days=7), version="02")
+    assert changed_fields(old, moved) == ["deadline"]  # the version alone is not news
+    bigger = dataclasses.replace(moved, value=Decimal(20), cpv=("90910000",), title="Rengøring af skoler")
+    assert changed_fields(old, bigger) == ["title", "deadline", "value", "cpv"]
+    # a corrigendum that only becomes a change notice says nothing new
+    assert changed_fields(old, dataclasses.replace(old, notice_type=NoticeType.CHANGE)) == []
+    cancelled = dataclasses.replace(old, notice_type=NoticeType.CANCELLATION)
+    assert changed_fields(old, cancelled) == ["cancelled"]
 
 
 def test_backoff_grows_is_capped_and_honours_retry_after() -> None:

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobs.ask import respond
+from jobs.answers.ask import respond
+from jobs.answers.faq.knowledge import FaqEntry, KnowledgeBase, load_faq
+from jobs.answers.faq.match import match
+from jobs.answers.hours.settings import HoursSettings
 from jobs.config import load_settings
 from jobs.errors import ConfigError
-from jobs.faq.knowledge import FaqEntry, KnowledgeBase, load_faq
-from jobs.faq.match import match
-from jobs.hours.settings import HoursSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 CPH = ZoneInfo("Europe/Copenhagen")

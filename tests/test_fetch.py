@@ -10,7 +10,7 @@ import pytest
 
 from jobs.config import FetchSettings
 from jobs.errors import FetchError
-from jobs.fetch import fetch, make_client, parse_retry_after
+from jobs.ingest.fetch import fetch, make_client, parse_retry_after
 from tests.feedserver import FeedServer, Route
 
 FAST = FetchSettings(timeout_seconds=0.5, total_seconds=1.5, max_bytes=100_000, max_redirects=3)

@@ -45,10 +45,10 @@ from bot.app import build_application
 from bot.deps import Context, Deps
 from bot.texts import COMMANDS, DA, EN
 from jobs.config import SourceSettings
-from jobs.deliver import drain_outbox
+from jobs.deliver.ratelimit import RateLimiter
+from jobs.deliver.send import drain_outbox
+from jobs.ingest.poll import poll_due_sources
 from jobs.models import Base, Feedback, NoticeRow, OutboxRow, Subscriber
-from jobs.poll import poll_due_sources
-from jobs.ratelimit import RateLimiter
 from tests.botkit import bot_settings, rss
 from tests.conftest import PG_SCHEMA, reset_postgres
 from tests.fakebotapi import FakeBotAPI, bot_command_entities

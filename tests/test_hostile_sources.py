@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from jobs.config import FetchSettings, SourceSettings
 from jobs.db import Database
+from jobs.ingest.poll import poll_due_sources
 from jobs.models import NoticeRow, Source
-from jobs.poll import poll_due_sources
 from tests.botkit import rss
 from tests.feedserver import FeedServer, Route
 from tests.helpers import Clock, make_runtime, settings_with
@@ -77,7 +77,7 @@ async def test_one_round_with_every_hostile_source(db: Database, feed_server: Fe
     settings = settings_with(*(SourceSettings(name=n, kind="rss", url=feed_server.url(f"/{n}")) for n in names))
     settings = replace(settings, fetch=FetchSettings(timeout_seconds=1.0, total_seconds=2.0, max_bytes=5_000_000))
     clock = Clock()
-    async with make_runtime(db, settings, clock=clock, assess=True) as rt:
+    async with make_runtime(db, settings, clock=clock) as rt:
         t0 = time.monotonic()
         reports = {r.source: r for r in await poll_due_sources(rt)}
         took = time.monotonic() - t0
@@ -115,7 +115,7 @@ async def test_one_round_with_every_hostile_source(db: Database, feed_server: Fe
 
 
 def test_a_feed_cut_in_transit_keeps_its_whole_items_and_drops_the_cut_one() -> None:
-    from jobs.parse import feed
+    from jobs.ingest.parse import feed
 
     body = rss(GOOD)
     cut = body[: body.index(b"55500000") + 4]  # inside the second item's CPV

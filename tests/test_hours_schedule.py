@@ -12,11 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobs.config import load_settings
-from jobs.errors import ConfigError
-from jobs.hours.answer import overview
-from jobs.hours.schedule import check_time, deviations, hours_on, next_opening, status
-from jobs.hours.settings import (
+from jobs.answers.hours.answer import overview
+from jobs.answers.hours.schedule import check_time, deviations, hours_on, next_opening, status
+from jobs.answers.hours.settings import (
     HoursSettings,
     Interval,
     OpeningWeek,
@@ -25,6 +23,8 @@ from jobs.hours.settings import (
     WeekHours,
     parse_intervals,
 )
+from jobs.config import load_settings
+from jobs.errors import ConfigError
 
 CPH = ZoneInfo("Europe/Copenhagen")
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobs.ask import respond
+from jobs.answers.ask import respond
+from jobs.answers.faq.knowledge import load_faq
+from jobs.answers.hours.answer import answer
+from jobs.answers.hours.settings import HoursSettings
+from jobs.answers.hours.understand import detect_language, interpret
 from jobs.config import load_settings
-from jobs.faq.knowledge import load_faq
-from jobs.hours.answer import answer
-from jobs.hours.settings import HoursSettings
-from jobs.hours.understand import detect_language, interpret
 
 CPH = ZoneInfo("Europe/Copenhagen")
 ROOT = Path(__file__).resolve().parents[1]

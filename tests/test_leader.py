@@ -1,4 +1,4 @@
-"""One leader among several processes on PostgreSQL (jobs/leader.py), always one on SQLite."""
+"""One leader among several processes on PostgreSQL (jobs/ops/leader.py), always one on SQLite."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from jobs.config import OpsSettings, PollSettings, SourceSettings
 from jobs.db import create_database
-from jobs.leader import AdvisoryLeader, SoleLeader, make_leadership
+from jobs.ops.leader import AdvisoryLeader, SoleLeader, make_leadership
 from tests.botkit import bot_settings, rss, running_bot
 from tests.conftest import PG_SCHEMA, ROOT, reset_postgres
 from tests.fakebotapi import FakeBotAPI
@@ -36,7 +36,7 @@ async def until(predicate: object, timeout: float, step: float = 0.1) -> float:
 
 HOLDER = """
 import asyncio, sys
-from jobs.leader import AdvisoryLeader
+from jobs.ops.leader import AdvisoryLeader
 async def main():
     leader = AdvisoryLeader(sys.argv[1], schema=sys.argv[2])
     print("leader" if await leader.tick() else "standby", flush=True)

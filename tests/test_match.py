@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from jobs.match import MatchNotice, Subscription, SubscriptionIndex, match_naive
+from jobs.deliver.match import MatchNotice, Subscription, SubscriptionIndex, match_naive
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""Webhook secret, /healthz and /metrics over real HTTP on loopback (bot/ops.py, jobs/metrics.py)."""
+"""Webhook secret, /healthz and /metrics over real HTTP on loopback (bot/ops.py, jobs/ops/metrics.py)."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ async def test_healthz_and_metrics_report_the_database(
 
 
 def test_metrics_without_a_database_say_so() -> None:
-    from jobs.metrics import render
+    from jobs.ops.metrics import render
 
     m = _samples(render(None).decode())
     assert m == {("udbudsbot_database_up", ()): 0}

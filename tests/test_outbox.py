@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 
 from jobs.config import DeliverySettings
 from jobs.db import Database
-from jobs.deliver import claim, drain_outbox
-from jobs.digest import build_digests
+from jobs.deliver.digest import build_digests
+from jobs.deliver.notify import Delivery, Outcome, SendResult
+from jobs.deliver.outbox import enqueue_notices
+from jobs.deliver.ratelimit import RateLimiter
+from jobs.deliver.send import claim, drain_outbox
+from jobs.ingest.parse import parse_document
+from jobs.ingest.store import store_notices
 from jobs.models import OutboxRow, Subscriber
-from jobs.notify import Delivery, Outcome, SendResult
-from jobs.outbox import enqueue_notices
-from jobs.parse import parse_document
-from jobs.ratelimit import RateLimiter
-from jobs.store import store_notices
-from jobs.subscribers import Profile, set_status, subscribe, update_settings
+from jobs.people.subscribers import Profile, set_status, subscribe, update_settings
 from tests.helpers import Clock, fixture_bytes, make_runtime, settings_with
 
 OPEN = "eforms/sdk-examples/cn_24_open.xml"
@@ -258,7 +258,7 @@ async def test_enqueue_is_in_the_same_transaction_as_the_store(db: Database) -> 
 
 
 async def test_reminder_goes_out_days_before_the_deadline_and_follows_changes(db: Database) -> None:
-    from jobs.subscribers import add_reminder
+    from jobs.people.subscribers import add_reminder
 
     clock = Clock()  # 28 Nov 2026
     async with make_runtime(db, settings_with(), clock=clock) as rt:

@@ -15,9 +15,9 @@ import pytest
 from lxml import etree
 
 from jobs.errors import ParseError
+from jobs.ingest.parse import detect_format, parse_document
+from jobs.ingest.parse.eforms import parse, parse_notice, parse_root
 from jobs.notice import Notice, NoticeType
-from jobs.parse import detect_format, parse_document
-from jobs.parse.eforms import parse, parse_notice, parse_root
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 EFORMS = FIXTURES / "eforms"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from jobs.errors import ParseError
+from jobs.ingest.parse import ParsedPage, detect_format, feed, parse_document
+from jobs.ingest.parse.text import COPENHAGEN
 from jobs.notice import Notice, NoticeType
-from jobs.parse import ParsedPage, detect_format, feed, parse_document
-from jobs.parse.text import COPENHAGEN
 
 FEEDS = Path(__file__).resolve().parents[1] / "examples" / "feeds"
 RSS = FEEDS / "udbud-dk-rss.xml"

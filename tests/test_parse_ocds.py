@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from jobs.errors import ParseError
+from jobs.ingest.parse import ParsedPage, detect_format, ocds, parse_document
 from jobs.notice import NoticeType
-from jobs.parse import ParsedPage, detect_format, ocds, parse_document
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "ocds"
 CF = FIXTURES / "contracts-finder"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from jobs.errors import ParseError
+from jobs.ingest.parse import ParsedPage, detect_format, parse_document, ted
 from jobs.notice import Notice, NoticeType
-from jobs.parse import ParsedPage, detect_format, parse_document, ted
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "ted-api-v3"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ted" / "search-response.json"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from jobs.errors import ParseError
+from jobs.ingest.parse import ParsedPage, detect_format, parse_document, udbud
+from jobs.ingest.parse.text import COPENHAGEN
 from jobs.notice import Notice, NoticeType
-from jobs.parse import ParsedPage, detect_format, parse_document, udbud
-from jobs.parse.text import COPENHAGEN
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 JL = SHARED / "udbud-dk" / "udbud.redacted.jl"

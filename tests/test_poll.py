@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from jobs.config import SourceSettings
 from jobs.db import Database
+from jobs.deliver.notify import LogNotifier
+from jobs.ingest.poll import poll_due_sources
 from jobs.models import NoticeAlias, NoticeRow, Source
-from jobs.notify import LogNotifier
-from jobs.poll import poll_due_sources
 from tests.feedserver import FeedServer, Route
 from tests.helpers import Clock, fixture_bytes, make_runtime, settings_with
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from jobs.digest import digest_due, digest_slot
-from jobs.preferences import (
+from jobs.deliver.digest import digest_due, digest_slot
+from jobs.people.preferences import (
     PreferenceError,
     parse_categories,
     parse_delivery,

@@ -18,7 +18,7 @@ from sqlalchemy import ForeignKey, Integer, MetaData, String, Table, select
 import bot.app  # noqa: F401  (imports every module that declares tables)
 from jobs.config import SourceSettings
 from jobs.models import Base, Broadcast, OutboxRow, StaffMember, Subscriber
-from jobs.privacy import export_subscriber, person_columns
+from jobs.people.privacy import export_subscriber, person_columns
 from tests.botkit import Running, bot_settings, rss, running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI

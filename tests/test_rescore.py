@@ -9,10 +9,10 @@ from sqlalchemy import select
 from jobs.classify import Classifier
 from jobs.classify.engine import rules_version
 from jobs.db import Database
+from jobs.ingest.parse import parse_document
+from jobs.ingest.rescore import rescore_all
+from jobs.ingest.store import store_notices
 from jobs.models import NoticeRow
-from jobs.parse import parse_document
-from jobs.rescore import rescore_all
-from jobs.store import store_notices
 from tests.helpers import Clock, fixture_bytes, settings_with
 
 

@@ -19,7 +19,7 @@ from bot.scheduled import retention_job
 from jobs.config import RetentionSettings, Settings
 from jobs.db import Database
 from jobs.models import AdviceRequest, Feedback, LotRow, NoticeAlias, NoticeRow, OutboxRow, Subscriber
-from jobs.retention import cutoffs, prune
+from jobs.ops.retention import cutoffs, prune
 from tests.botkit import bot_settings, running_bot
 from tests.fakebotapi import FakeBotAPI
 from tests.helpers import Clock, make_runtime

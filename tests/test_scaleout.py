@@ -20,12 +20,11 @@ from telegram import Bot
 from bot.sender import TelegramNotifier
 from jobs.config import DeliverySettings, Settings
 from jobs.db import Database, open_database
-from jobs.deliver import drain_outbox
-from jobs.fetch import make_client
+from jobs.deliver.pgratelimit import SharedRateLimiter, make_limiter
+from jobs.deliver.ratelimit import RateLimiter
+from jobs.deliver.send import drain_outbox
 from jobs.models import OutboxRow
-from jobs.pgratelimit import SharedRateLimiter, make_limiter
-from jobs.ratelimit import RateLimiter
-from jobs.runtime import Runtime, utcnow
+from jobs.runtime import open_runtime, utcnow
 from tests.conftest import PG_SCHEMA
 from tests.fakebotapi import FakeBotAPI
 from tests.scalekit import add_broadcast, add_subscribers
@@ -67,8 +66,7 @@ async def test_two_senders_share_the_outbox_without_sending_a_row_twice(
         bot = Bot(fake_bot_api.token, base_url=fake_bot_api.base_url)
         await bot.initialize()
         notifier = TelegramNotifier(bot, clock=utcnow, tz="Europe/Copenhagen")
-        async with make_client(settings.fetch) as http:
-            rt = Runtime(settings=settings, db=db, http=http, notifier=notifier)
+        async with open_runtime(settings, db=db, notifier=notifier) as rt:
             limiter = SharedRateLimiter(db, 5000, 0.0)
             report = await drain_outbox(rt, notifier, limiter)
             await limiter.close()

@@ -12,8 +12,8 @@ import pytest
 
 from jobs.config import SourceSettings
 from jobs.errors import FetchError, ParseError
-from jobs.fetch import make_client
-from jobs.sources import SourceState, read_source
+from jobs.ingest.fetch import make_client
+from jobs.ingest.sources import SourceState, read_source
 from tests.feedserver import FeedServer, Route
 from tests.helpers import fixture_bytes, settings_with
 

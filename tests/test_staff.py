@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.texts import DA, EN
 from jobs.config import StaffSettings
 from jobs.models import AuditEntry, Broadcast, OutboxRow
-from jobs.staff import allows, effective_role
+from jobs.people.staff import allows, effective_role
 from tests.botkit import running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI

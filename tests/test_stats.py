@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from jobs.chart import OTHER, ChartData, chart_counts, render_png
 from jobs.db import Database
 from jobs.models import AdviceRequest, Feedback, NoticeRow, OutboxRow, Source, Subscriber
-from jobs.stats import week_start
+from jobs.ops.chart import OTHER, ChartData, chart_counts, render_png
+from jobs.ops.stats import week_start
 from tests.botkit import running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI

@@ -1,6 +1,6 @@
 """``udbudsbot broadcast``: a broadcast from the command line, for scheduled or scripted use (issue 6).
 
-The message is stored and confirmed exactly as from Telegram (``jobs.broadcasts``): with
+The message is stored and confirmed exactly as from Telegram (``jobs.people.broadcasts``): with
 ``--at`` it is scheduled and the running bot fans it out on time; without, it is fanned
 out into the outbox at once and the running bot's sender delivers it. Its final report
 goes to the staff chat.
@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from jobs import broadcasts as bc
-from jobs.broadcasts import Audience
 from jobs.categories import all_categories
 from jobs.config import Settings
 from jobs.db import open_database
+from jobs.people import broadcasts as bc
+from jobs.people.broadcasts import Audience
+from jobs.people.sendtime import SendTimeError, parse_send_time
 from jobs.runtime import utcnow
-from jobs.sendtime import SendTimeError, parse_send_time
 
 
 async def broadcast(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from jobs.config import Settings, resolve_sqlite_path
-from jobs.copydb import CopyError, copy_database
+from jobs.ops.copydb import CopyError, copy_database
 
 
 async def copy_db(settings: Settings, source: str | None, target: str, *, batch: int = 1000) -> int:

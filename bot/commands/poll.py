@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bot.commands.common import runtime
 from jobs.config import Settings
-from jobs.poll import poll_due_sources
+from jobs.ingest.poll import poll_due_sources
+from jobs.runtime import open_runtime
 
 
 async def poll_once(settings: Settings, *, force: bool = False) -> int:
-    async with runtime(settings) as rt:
+    async with open_runtime(settings) as rt:
         reports = await poll_due_sources(rt, force=force)
     for r in reports:
         if r.ok:
@@ -33,9 +33,9 @@ async def poll_once(settings: Settings, *, force: bool = False) -> int:
 
 async def rescore(settings: Settings, *, only_stale: bool = False) -> int:
     from jobs.classify.engine import rules_version
-    from jobs.rescore import rescore_all
+    from jobs.ingest.rescore import rescore_all
 
-    async with runtime(settings) as rt:
+    async with open_runtime(settings) as rt:
         assert rt.assess is not None
         stale_for = rules_version(settings.classifier, settings.money) if only_stale else None
         count = await rescore_all(rt.db, rt.assess, stale_for=stale_for)

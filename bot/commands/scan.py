@@ -12,16 +12,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bot.commands.common import make_assess
 from jobs.classify.model import Assessment
 from jobs.config import Settings
 from jobs.errors import FetchError, ParseError
-from jobs.fetch import fetch, is_remote, make_client
+from jobs.ingest.fetch import fetch, is_remote, make_client
+from jobs.ingest.parse import parse_document
+from jobs.ingest.sources import SourceState, read_source
 from jobs.notice import Notice
-from jobs.parse import parse_document
 from jobs.report import notice_to_dict
-from jobs.runtime import utcnow
-from jobs.sources import SourceState, read_source
+from jobs.runtime import make_assess, utcnow
 
 
 @dataclass

@@ -4,7 +4,7 @@ Three ways in: the "Spørg en rådgiver" button under a notice, ``/raadgivning [
 and the "Send til en rådgiver" button under a question the bot could not answer (the
 bot's reply quotes the question, so the button needs no state). The request is posted
 to the staff chat; a staff member's reply to that post is the answer, which goes back
-to the enterprise through the outbox (``jobs.advice``).
+to the enterprise through the outbox (``jobs.people.advice``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from bot.handlers.common import has_buttons, lang_of, profile_of, reply_key
 from bot.render import esc
 from bot.staff_views import render_answer, render_request, who
 from bot.texts import t, user_language
-from jobs import advice, staff
-from jobs.broadcasts import MAX_VISIBLE, visible_length
 from jobs.models import NoticeRow
+from jobs.people import advice, staff
+from jobs.people.broadcasts import MAX_VISIBLE, visible_length
 
 log = logging.getLogger(__name__)
 AWAITING = "advice_question"  # user_data: the next plain message is a question to the advisors

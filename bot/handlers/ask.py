@@ -12,8 +12,8 @@ from bot.handlers import advice
 from bot.handlers.common import lang_of
 from bot.handlers.subscribe import awaited_text
 from bot.texts import t
-from jobs.ask import respond
-from jobs.hours.answer import overview
+from jobs.answers.ask import respond
+from jobs.answers.hours.answer import overview
 
 MAX_QUESTION = 1000
 

@@ -2,7 +2,7 @@
 
 The dialogue (drawn in ``broadcast.mmd``) is a PTB ConversationHandler; the draft lives in
 the database from the first step, so the buttons carry its id and Send / Cancel work
-even after a restart. Sending fans out through the outbox (``jobs.broadcasts``); one
+even after a restart. Sending fans out through the outbox (``jobs.people.broadcasts``); one
 progress message per broadcast is edited from the outbox counts until nothing is left,
 then a final report follows.
 """
@@ -29,9 +29,9 @@ from bot.handlers.common import lang_of
 from bot.handlers.roles import guard
 from bot.staff_views import audience_text, progress_text, report_text, send_time
 from bot.texts import t
-from jobs import broadcasts as bc
-from jobs.broadcasts import Audience
-from jobs.sendtime import SendTimeError, parse_send_time
+from jobs.people import broadcasts as bc
+from jobs.people.broadcasts import Audience
+from jobs.people.sendtime import SendTimeError, parse_send_time
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
 from bot.texts import user_language
-from jobs.subscribers import Profile, get_subscriber
+from jobs.people.subscribers import Profile, get_subscriber
 
 
 async def lang_of(update: Update, context: Context) -> str:

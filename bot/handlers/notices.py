@@ -18,9 +18,9 @@ from bot.handlers import advice
 from bot.handlers.common import lang_of, parse_id
 from bot.render import render_details, when
 from bot.texts import t
+from jobs.deliver.resolve import notice_view
 from jobs.models import NoticeRow
-from jobs.rows import notice_view
-from jobs.subscribers import add_reminder, received, record_feedback
+from jobs.people.subscribers import add_reminder, received, record_feedback
 
 
 async def on_notice_button(update: Update, context: Context) -> None:

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from bot.deps import Context, deps_of
 from bot.handlers.common import edit_text, has_buttons, lang_of
 from bot.texts import t
-from jobs.privacy import delete_subscriber, export_subscriber, is_empty
+from jobs.people.privacy import delete_subscriber, export_subscriber, is_empty
 
 CONFIRM_SECONDS = 600
 MAX_DOCUMENT_BYTES = 45 * 1024 * 1024  # Telegram takes 50 MB from bots

@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.deps import Context, deps_of
 from bot.handlers import ask
-from jobs import staff
+from jobs.people import staff
 
 log = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ from bot.handlers.common import lang_of
 from bot.handlers.roles import guard
 from bot.staff_views import chart_png, render_broadcasts, render_requests, render_stats
 from bot.texts import t
-from jobs import broadcasts as bc
-from jobs import staff
-from jobs.advice import open_requests
 from jobs.categories import prefix_table
-from jobs.chart import weekly_data
-from jobs.stats import collect
+from jobs.ops.chart import weekly_data
+from jobs.ops.stats import collect
+from jobs.people import broadcasts as bc
+from jobs.people import staff
+from jobs.people.advice import open_requests
 
 
 async def _reply(update: Update, text: str, **kw: object) -> None:

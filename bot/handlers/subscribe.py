@@ -1,6 +1,6 @@
 """Subscribing and settings: /start with inline buttons, and a typed command for each setting.
 
-Thin: parse (jobs.preferences) → change (jobs.subscribers) → reply (bot.texts).
+Thin: parse (jobs.people.preferences) → change (jobs.people.subscribers) → reply (bot.texts).
 Invalid input gets a short, helpful reply and changes nothing.
 """
 
@@ -26,7 +26,7 @@ from bot.keyboards import (
 from bot.texts import t, user_language
 from jobs.classify.render import level_label
 from jobs.models import Subscriber
-from jobs.preferences import (
+from jobs.people.preferences import (
     PreferenceError,
     parse_categories,
     parse_delivery,
@@ -35,7 +35,7 @@ from jobs.preferences import (
     parse_level,
     parse_max_value,
 )
-from jobs.subscribers import get_subscriber, queue_open_notices, set_status, subscribe, update_settings
+from jobs.people.subscribers import get_subscriber, queue_open_notices, set_status, subscribe, update_settings
 
 AWAITING = "awaiting"  # user_data key: the setting the next plain message answers
 MENU_PREFIXES = ("m:", "c:", "s:")  # the settings menus' buttons

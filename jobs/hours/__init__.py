@@ -1,5 +1,0 @@
-"""Opening and phone hours: configuration, schedule, question understanding and answers (issue 5).
-
-Pure: the clock is always injected. The bot's handlers call ``jobs.ask.respond`` or the
-functions here; nothing in this package knows about Telegram.
-"""

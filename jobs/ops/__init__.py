@@ -1,0 +1,1 @@
+"""Operations: leadership among processes, metrics, retention, secret redaction, copying the database, staff figures."""

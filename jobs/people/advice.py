@@ -1,0 +1,198 @@
+"""Advice requests: an enterprise asks, staff answer by replying, the answer goes back (issue 6).
+
+A request is stored first and then posted to the staff chat; the id of that staff
+message maps a staff member's reply back to the request. The answer is an outbox row
+(kind ``advice``) like every other message, created in the same transaction that
+closes the request. Someone who never subscribed gets a contact-only subscriber
+row (status ``stopped``: no alerts, but personal replies reach them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from jobs.db import Database
+from jobs.models import AdviceRequest, NoticeRow, OutboxRow, Subscriber
+from jobs.people.subscribers import Profile, new_subscriber
+
+MAX_QUESTION = 1000
+CONTACT_ONLY = "advice only"
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    subscriber_id: int
+    chat_id: int
+    name: str
+    username: str | None
+    language: str
+    question: str
+    status: str
+    created_at: datetime
+    notice_id: int | None = None
+    notice_title: str | None = None
+    notice_url: str | None = None
+    staff_chat_id: int | None = None
+    staff_message_id: int | None = None
+    answered_by: int | None = None
+    answered_at: datetime | None = None
+
+
+async def _view(s: object, req: AdviceRequest) -> RequestView:
+    sub = await s.get(Subscriber, req.subscriber_id)  # type: ignore[attr-defined]
+    notice = await s.get(NoticeRow, req.notice_id) if req.notice_id is not None else None  # type: ignore[attr-defined]
+    assert sub is not None
+    return RequestView(
+        id=req.id,
+        subscriber_id=sub.id,
+        chat_id=sub.chat_id,
+        name=sub.name,
+        username=sub.username,
+        language=sub.language,
+        question=req.question,
+        status=req.status,
+        created_at=req.created_at,
+        notice_id=req.notice_id,
+        notice_title=notice.title if notice else None,
+        notice_url=notice.url if notice else None,
+        staff_chat_id=req.staff_chat_id,
+        staff_message_id=req.staff_message_id,
+        answered_by=req.answered_by,
+        answered_at=req.answered_at,
+    )
+
+
+async def create_request(
+    db: Database, profile: Profile, question: str, *, notice_id: int | None, now: datetime
+) -> RequestView:
+    """Store the question (the caller posts it to staff and records where with ``mark_posted``)."""
+    question = question.strip()[:MAX_QUESTION]
+    if not question:
+        raise ValueError("empty question")
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
+        if sub is None:
+            sub = new_subscriber(profile, now, status="stopped", reason=CONTACT_ONLY)
+            s.add(sub)
+            await s.flush()
+        else:
+            sub.name, sub.username = (profile.name or sub.name)[:200], profile.username or sub.username
+            if sub.status == "blocked":  # they write to us, so they have unblocked the bot
+                sub.status, sub.status_reason, sub.updated_at = "stopped", CONTACT_ONLY, now
+        if notice_id is not None and await s.get(NoticeRow, notice_id) is None:
+            notice_id = None
+        req = AdviceRequest(subscriber_id=sub.id, notice_id=notice_id, question=question, status="open", created_at=now)
+        s.add(req)
+        await s.flush()
+        return await _view(s, req)
+
+
+async def mark_posted(db: Database, request_id: int, chat_id: int, message_id: int) -> None:
+    async with db.sessions.begin() as s:
+        req = await s.get(AdviceRequest, request_id)
+        if req is not None:
+            req.staff_chat_id, req.staff_message_id = chat_id, message_id
+
+
+async def get(db: Database, request_id: int) -> RequestView | None:
+    async with db.sessions() as s:
+        req = await s.get(AdviceRequest, request_id)
+        return await _view(s, req) if req is not None else None
+
+
+async def by_staff_message(db: Database, chat_id: int, message_id: int) -> RequestView | None:
+    """The request a staff message is about (a reply names the message it answers)."""
+    async with db.sessions() as s:
+        req = (
+            await s.scalars(
+                select(AdviceRequest).where(
+                    AdviceRequest.staff_chat_id == chat_id, AdviceRequest.staff_message_id == message_id
+                )
+            )
+        ).first()
+        return await _view(s, req) if req is not None else None
+
+
+@dataclass(frozen=True)
+class Answered:
+    request: RequestView
+    first: bool  # False: a follow-up to a request answered before
+    duplicate: bool = False  # this very staff message was handled already
+
+
+async def answer(
+    db: Database,
+    request_id: int,
+    *,
+    html_text: str,
+    answer_text: str,
+    by: int,
+    reply_message_id: int,
+    now: datetime,
+) -> Answered | None:
+    """Queue the answer to the enterprise (outbox, kind ``advice``) and close the request.
+
+    Each staff reply is its own message (ref ``<request>:<staff message>``), so a
+    follow-up reply is delivered too and a repeated update is not.
+    """
+    async with db.sessions.begin() as s:
+        req = await s.get(AdviceRequest, request_id)
+        if req is None:
+            return None
+        ref = f"{request_id}:{reply_message_id}"
+        exists = await s.scalar(
+            select(OutboxRow.id).where(
+                OutboxRow.subscriber_id == req.subscriber_id, OutboxRow.kind == "advice", OutboxRow.ref == ref
+            )
+        )
+        if exists is not None:
+            return Answered(await _view(s, req), first=False, duplicate=True)
+        first = req.status == "open"
+        s.add(
+            OutboxRow(
+                subscriber_id=req.subscriber_id,
+                kind="advice",
+                ref=ref,
+                notice_id=None,
+                payload={"html": html_text},
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        if first:
+            req.status, req.answered_by, req.answered_at, req.answer = "answered", by, now, answer_text[:4000]
+        await s.flush()
+        return Answered(await _view(s, req), first=first)
+
+
+async def open_requests(db: Database, limit: int = 30) -> list[RequestView]:
+    async with db.sessions() as s:
+        rows = (
+            await s.scalars(
+                select(AdviceRequest)
+                .where(AdviceRequest.status == "open")
+                .order_by(AdviceRequest.created_at, AdviceRequest.id)
+                .limit(limit)
+            )
+        ).all()
+        return [await _view(s, r) for r in rows]
+
+
+async def unposted(db: Database, limit: int = 20) -> list[RequestView]:
+    """Open requests that never reached the staff chat (it was down, or not configured then)."""
+    async with db.sessions() as s:
+        rows = (
+            await s.scalars(
+                select(AdviceRequest)
+                .where(AdviceRequest.status == "open", AdviceRequest.staff_message_id.is_(None))
+                .order_by(AdviceRequest.id)
+                .limit(limit)
+            )
+        ).all()
+        return [await _view(s, r) for r in rows]

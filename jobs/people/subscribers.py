@@ -1,0 +1,265 @@
+"""Subscriber actions the bot calls: subscribe, change settings, feedback, reminders.
+
+Each function is one unit of work in its own transaction; validation happens
+before (``preferences.py``) so that invalid input changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from jobs.db import Database
+from jobs.deliver.match import SubscriptionIndex
+from jobs.deliver.outbox import match_notice_of, root_of, subscription_of
+from jobs.models import Feedback, NoticeRow, OutboxRow, Subscriber
+
+SETTABLE = {"categories", "keywords", "max_value_dkk", "min_level", "delivery", "digest_hour", "language"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    chat_id: int
+    user_id: int | None
+    name: str
+    username: str | None
+    language: str
+
+
+async def get_subscriber(db: Database, chat_id: int) -> Subscriber | None:
+    async with db.sessions() as s:
+        return (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+
+
+def new_subscriber(profile: Profile, now: datetime, *, status: str = "active", reason: str | None = None) -> Subscriber:
+    """A subscriber row for a chat, with the default settings."""
+    return Subscriber(
+        chat_id=profile.chat_id,
+        user_id=profile.user_id,
+        name=profile.name[:200],
+        username=profile.username,
+        language=profile.language,
+        status=status,
+        status_reason=reason,
+        delivery="instant",
+        digest_hour=8,
+        min_level="possible",
+        categories=[],
+        keywords=[],
+        subscribed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subscriber, bool]:
+    """Create or re-activate the subscriber of a chat; returns (subscriber, created)."""
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
+        if sub is None:
+            sub = new_subscriber(profile, now)
+            s.add(sub)
+            try:
+                await s.flush()
+            except IntegrityError:  # the same chat subscribed twice at once
+                await s.rollback()
+                existing = await get_subscriber(db, profile.chat_id)
+                assert existing is not None
+                return existing, False
+            return sub, True
+        if sub.status in ("stopped", "blocked"):
+            sub.status, sub.status_reason, sub.subscribed_at = "active", None, now
+        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, now
+        return sub, False
+
+
+async def update_settings(db: Database, chat_id: int, now: datetime, **changes: Any) -> Subscriber | None:
+    unknown = set(changes) - SETTABLE
+    if unknown:
+        raise ValueError(f"not a setting: {sorted(unknown)}")
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+        if sub is None:
+            return None
+        for key, value in changes.items():
+            setattr(sub, key, value)
+        sub.updated_at = now
+        return sub
+
+
+async def set_status(db: Database, chat_id: int, status: str, now: datetime) -> Subscriber | None:
+    """pause / resume / stop. Resuming moves alerts held during the pause into the next digest."""
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+        if sub is None:
+            return None
+        sub.status, sub.updated_at = status, now
+        if status == "active":
+            await s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.subscriber_id == sub.id, OutboxRow.status == "held", OutboxRow.kind == "notice")
+                .values(status="digest")
+            )
+        if status == "stopped":
+            await s.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.subscriber_id == sub.id,
+                    OutboxRow.status.in_(("pending", "digest", "held")),
+                    OutboxRow.kind.in_(("notice", "change", "reminder", "digest")),
+                )
+                .values(status="dropped", error="unsubscribed")
+            )
+        return sub
+
+
+RECEIVED = ("sent", "digested")  # an alert sent, or taken into a digest
+
+
+async def received(db: Database, chat_id: int, notice_id: int) -> bool:
+    """Did this chat get this notice (so it may act on it)?
+
+    Only a message that went out counts: an alert held during a pause, waiting for the
+    digest or still queued is not received (found by tests/test_fuzz_updates.py).
+    """
+    async with db.sessions() as s:
+        q = (
+            select(OutboxRow.id)
+            .join(Subscriber, Subscriber.id == OutboxRow.subscriber_id)
+            .where(Subscriber.chat_id == chat_id, OutboxRow.notice_id == notice_id, OutboxRow.status.in_(RECEIVED))
+            .limit(1)
+        )
+        return (await s.scalar(q)) is not None
+
+
+async def record_feedback(db: Database, chat_id: int, notice_id: int, relevant: bool, now: datetime) -> bool:
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+        notice = await s.get(NoticeRow, notice_id)
+        if sub is None or notice is None:
+            return False
+        fb = (
+            await s.scalars(select(Feedback).where(Feedback.subscriber_id == sub.id, Feedback.notice_id == notice_id))
+        ).one_or_none()
+        if fb is None:
+            s.add(
+                Feedback(
+                    subscriber_id=sub.id, notice_id=notice_id, relevant=relevant, level=notice.level, created_at=now
+                )
+            )
+        else:
+            fb.relevant, fb.created_at = relevant, now
+        return True
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    status: str  # "scheduled", "exists", "no_deadline", "too_late", "unknown"
+    remind_at: datetime | None = None
+    deadline: datetime | None = None
+
+
+async def add_reminder(db: Database, chat_id: int, notice_id: int, now: datetime, days: int) -> ReminderResult:
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+        notice = await s.get(NoticeRow, notice_id)
+        if sub is None or notice is None:
+            return ReminderResult("unknown")
+        root = await root_of(s, notice)
+        latest = await _latest_deadline(s, root.id) or root.deadline
+        if latest is None:
+            return ReminderResult("no_deadline")
+        if latest <= now:
+            return ReminderResult("too_late", deadline=latest)
+        remind_at = max(latest - timedelta(days=days), now + timedelta(minutes=1))
+        exists = (
+            await s.scalars(
+                select(OutboxRow).where(
+                    OutboxRow.subscriber_id == sub.id, OutboxRow.kind == "reminder", OutboxRow.ref == str(root.id)
+                )
+            )
+        ).one_or_none()
+        if exists is not None:
+            return ReminderResult("exists", exists.next_attempt_at, latest)
+        s.add(
+            OutboxRow(
+                subscriber_id=sub.id,
+                kind="reminder",
+                ref=str(root.id),
+                notice_id=root.id,
+                payload={"deadline": latest.isoformat()},
+                status="pending",
+                attempts=0,
+                next_attempt_at=remind_at,
+                created_at=now,
+            )
+        )
+        return ReminderResult("scheduled", remind_at, latest)
+
+
+async def _latest_deadline(s: Any, root_id: int) -> datetime | None:
+    """The deadline of the newest change to a notice, if any has one."""
+    q = (
+        select(NoticeRow.deadline)
+        .where(NoticeRow.changes_notice_id == root_id, NoticeRow.deadline.is_not(None))
+        .order_by(NoticeRow.id.desc())
+        .limit(1)
+    )
+    return (await s.execute(q)).scalar_one_or_none()  # type: ignore[no-any-return]
+
+
+async def queue_open_notices(
+    db: Database, chat_id: int, now: datetime, prefixes: Mapping[str, Sequence[str]], limit: int = 10
+) -> int:
+    """'Show me the open ones': send matching notices whose deadline is still ahead.
+
+    Unlike new alerts this ignores when the user subscribed (and the silent
+    baseline), because the user asked. Already sent notices are not repeated.
+    """
+    async with db.sessions.begin() as s:
+        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+        if sub is None:
+            return 0
+        index = SubscriptionIndex.build([replace(subscription_of(sub, prefixes), since=None)])
+        have = set(
+            (
+                await s.scalars(
+                    select(OutboxRow.notice_id).where(OutboxRow.subscriber_id == sub.id, OutboxRow.kind == "notice")
+                )
+            ).all()
+        )
+        rows = (
+            await s.scalars(
+                select(NoticeRow)
+                .where(NoticeRow.deadline > now, NoticeRow.notice_type == "competition")
+                .order_by(NoticeRow.deadline, NoticeRow.id)
+                .options(selectinload(NoticeRow.lots))
+            )
+        ).all()
+        queued = 0
+        for row in rows:
+            if queued >= limit:
+                break
+            if row.id in have or not index.match(replace(match_notice_of(row), baseline=False)):
+                continue
+            s.add(
+                OutboxRow(
+                    subscriber_id=sub.id,
+                    kind="notice",
+                    ref=str(row.id),
+                    notice_id=row.id,
+                    payload={},
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+            queued += 1
+        return queued
