@@ -7,6 +7,7 @@ schedules the engine's jobs; ``post_shutdown`` closes what it opened.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import datetime
@@ -23,11 +24,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
-from bot import ops, scheduled
+from bot import ops, router, scheduled
 from bot.deps import BotData, Deps
 from bot.errors import on_error
-from bot.handlers import ask, notices, privacy, staff, subscribe
+from bot.handlers import advice, ask, broadcast, common, notices, privacy, staff, subscribe
 from bot.logsetup import protect_secrets
 from bot.sender import TelegramNotifier
 from bot.texts import COMMANDS, t
@@ -114,14 +116,37 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("help", ask.cmd_help))
     app.add_handler(CommandHandler("mydata", privacy.cmd_mydata))
     app.add_handler(CommandHandler("deletemydata", privacy.cmd_deletemydata))
+    app.add_handler(CallbackQueryHandler(advice.on_ask_button, pattern=r"^n:a:"))
     app.add_handler(CallbackQueryHandler(notices.on_notice_button, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(ask.on_faq_button, pattern=r"^faq:"))
     app.add_handler(CallbackQueryHandler(privacy.on_delete_button, pattern=r"^del:"))
     app.add_handler(CallbackQueryHandler(subscribe.on_menu, pattern=r"^[mcs]:"))
-    staff.register(app)  # staff commands, broadcasts, advice requests (issue 6)
-    app.add_handler(MessageHandler(filters.COMMAND, ask.on_unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text))
+    add_staff_handlers(app)
+    app.add_handler(MessageHandler(filters.COMMAND, common.reply_unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
     app.add_error_handler(on_error)
+
+
+def add_staff_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Staff commands, broadcasts and advice requests (before the catch-all unknown-command handler)."""
+    # Replies in the staff chat to a posted advice request are answers; group -1 sees them first.
+    app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, advice.on_staff_reply), group=-1)
+    with warnings.catch_warnings():
+        # The dialogue's buttons belong to one staff member's chat, which is what per_message=False
+        # tracks; PTB warns about it on principle.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        app.add_handler(broadcast.conversation())
+    app.add_handler(CommandHandler("broadcast_now", broadcast.cmd_broadcast_now))
+    app.add_handler(CallbackQueryHandler(broadcast.on_send, pattern=r"^bc:s:\d+$"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_cancel, pattern=r"^bc:x:\d+$"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_stale_button, pattern=r"^bc:"))
+    app.add_handler(CommandHandler("broadcasts", staff.cmd_broadcasts))
+    app.add_handler(CommandHandler("staff", staff.cmd_staff))
+    app.add_handler(CommandHandler("stats", staff.cmd_stats))
+    app.add_handler(CommandHandler("chart", staff.cmd_chart))
+    app.add_handler(CommandHandler("requests", staff.cmd_requests))
+    app.add_handler(CommandHandler("raadgivning", advice.cmd_raadgivning))
+    app.add_handler(CallbackQueryHandler(advice.on_offer_button, pattern=r"^adv:q$"))
 
 
 def run(settings: Settings, token: str) -> None:

@@ -92,3 +92,8 @@ def delivery_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 def language_keyboard(lang: str) -> InlineKeyboardMarkup:
     return choice_keyboard([("Dansk", "s:lang:da"), ("English", "s:lang:en")], lang)
+
+
+def offer_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """Under an answer the bot could not give: pass the (quoted) question on to an advisor."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "adv_offer_button"), callback_data="adv:q")]])

@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application
 
+from bot import staffchat
 from bot.deps import Context, Deps, deps_of
-from bot.handlers import advice, broadcast, staff
 from jobs.classify.engine import rules_version
 from jobs.deliver.digest import build_digests
 from jobs.deliver.send import drain_outbox
 from jobs.ingest.poll import poll_due_sources
 from jobs.ingest.rescore import rescore_all
 from jobs.ops.retention import prune
+from jobs.people import broadcasts as bc
+from jobs.people.subscribers import get_subscriber
 
 Job = Callable[[Context], Coroutine[Any, Any, None]]
 
@@ -86,28 +88,62 @@ async def rescore_job(context: Context) -> None:
 
 @leader_only
 async def retention_job(context: Context) -> None:
-    """Daily: delete notices and messages older than [retention] allows (issue 7)."""
+    """Daily: delete notices and messages older than [retention] allows."""
     await prune(deps_of(context).rt)
 
 
 @leader_only
 async def staff_job(context: Context) -> None:
-    """Start due broadcasts and watch those being sent, also after a restart (issue 6)."""
-    await broadcast.watch(context)
+    """Start due broadcasts and watch those being sent, also after a restart."""
+    deps = deps_of(context)
+    await staffchat.start_due_broadcasts(context.bot, deps)
+    for row in await bc.sending(deps.rt.db):
+        sub = await get_subscriber(deps.rt.db, row.origin_chat_id) if row.origin_chat_id else None
+        track_broadcast(context, row.id, sub.language if sub is not None else staffchat.STAFF_LANG)
+
+
+def track_broadcast(context: Context, bid: int, lang: str) -> None:
+    """Edit a broadcast's progress message every ``staff.progress_seconds`` (once per broadcast and process)."""
+    name = f"broadcast-progress-{bid}"
+    job_queue = context.job_queue
+    if job_queue is None or job_queue.get_jobs_by_name(name):
+        return
+    every = deps_of(context).settings.staff.progress_seconds
+    job_queue.run_repeating(
+        progress_job,
+        interval=every,
+        first=every,
+        name=name,
+        data={"id": bid, "lang": lang, "last": ""},
+        job_kwargs={"id": name, "replace_existing": True, "max_instances": 1, "coalesce": True},
+    )
+
+
+async def progress_job(context: Context) -> None:
+    job = context.job
+    assert job is not None and isinstance(job.data, dict)
+    shown = await staffchat.show_progress(
+        context.bot, deps_of(context), int(job.data["id"]), str(job.data["lang"]), str(job.data["last"])
+    )
+    if shown is None:
+        job.schedule_removal()
+    else:
+        job.data["last"] = shown
 
 
 @leader_only
 async def advice_job(context: Context) -> None:
-    """Post the advice requests the staff chat did not get when they were made (issue 6)."""
-    await advice.repost(context.bot, deps_of(context))
+    """Post the advice requests the staff chat did not get when they were made."""
+    await staffchat.repost_requests(context.bot, deps_of(context))
 
 
 @leader_only
 async def weekly_chart_job(context: Context) -> None:
-    """Mondays: the week's notices per category and level, to the staff chat (issue 6)."""
-    chat = deps_of(context).settings.telegram.staff_chat_id
+    """Mondays: the week's notices per category and level, to the staff chat."""
+    deps = deps_of(context)
+    chat = deps.settings.telegram.staff_chat_id
     if chat:
-        await staff.send_chart(context, chat, "da")
+        await staffchat.send_chart(context.bot, deps, chat, staffchat.STAFF_LANG)
 
 
 def schedule(app: Application, *, poll_seconds: float, send_seconds: float, first: float = 1.0) -> None:

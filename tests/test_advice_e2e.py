@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from bot.handlers import advice
+from bot import staffchat
 from jobs.config import SourceSettings
 from jobs.models import AdviceRequest, AuditEntry, OutboxRow, Subscriber
 from tests.botkit import Running, rss, running_bot
@@ -135,8 +135,8 @@ async def test_raadgivning_command_in_english(prepared_db: str, fake_bot_api: Fa
         api.fail("sendMessage", status=502, chat_id=STAFF_CHAT)  # the staff chat is down for a moment
         assert "has gone to a business advisor" in await bot.say(72, "/raadgivning Second question", lang="en")
         assert len([m for m in api.sent(STAFF_CHAT) if "Rådgivning #" in m["text"]]) == 1
-        await advice.repost(bot.app.bot, bot.deps)  # the scheduler's job: stored requests reach staff later
-        await advice.repost(bot.app.bot, bot.deps)  # ... once
+        await staffchat.repost_requests(bot.app.bot, bot.deps)  # the scheduler's job: stored requests reach staff later
+        await staffchat.repost_requests(bot.app.bot, bot.deps)  # ... once
         requests = [m for m in api.sent(STAFF_CHAT) if "Rådgivning #" in m["text"]]
         assert len(requests) == 2 and "engelsk" in requests[0]["text"] and "Second question" in requests[1]["text"]
         before = len(api.sent(STAFF_CHAT))

@@ -89,7 +89,7 @@ def test_engine_stages_keep_to_their_lane() -> None:
         mod = module_name(path)
         forbidden = next(f for prefix, f in RULES if within(mod, prefix))
         for name in imports_of(path):
-            if mod == "jobs.config" and "settings" in name.split(".") or name.startswith(mod + "."):
+            if (mod == "jobs.config" and "settings" in name.split(".")) or name.startswith(mod + "."):
                 continue
             hits = [f for f in forbidden if within(name, f)]
             if hits:

@@ -18,7 +18,7 @@ from sqlalchemy import ForeignKey, Integer, MetaData, String, Table, select
 import bot.app  # noqa: F401  (imports every module that declares tables)
 from jobs.config import SourceSettings
 from jobs.models import Base, Broadcast, OutboxRow, StaffMember, Subscriber
-from jobs.people.privacy import export_subscriber, person_columns
+from jobs.people.privacy import export_subscriber, has_data, person_columns
 from tests.botkit import Running, bot_settings, rss, running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI
@@ -259,6 +259,9 @@ async def test_mydata_and_deletemydata_leave_nothing_of_the_user(
         bo_export = await export_subscriber(bot.deps.rt.db, BO, user_id=BO)
         assert bo_export["subscriber"]["name"] == BO_NAME and len(bo_export["feedback"]) == 1
         assert len(bo_export["tables"]["advice_requests"]) == 1
+        # the cheap check /deletemydata asks first agrees with the export
+        assert await has_data(bot.deps.rt.db, BO, user_id=BO)
+        assert not await has_data(bot.deps.rt.db, ALMA, user_id=ALMA)
 
         # She is a stranger now: nothing to export, and /start begins afresh
         assert "ingen data" in await bot.say(ALMA, "/mydata")

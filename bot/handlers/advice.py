@@ -1,4 +1,4 @@
-"""Advice requests (issue 6): an enterprise asks, staff answer by replying in the staff chat.
+"""Advice requests: an enterprise asks, staff answer by replying in the staff chat.
 
 Three ways in: the "Spørg en rådgiver" button under a notice, ``/raadgivning [question]``
 and the "Send til en rådgiver" button under a question the bot could not answer (the
@@ -11,29 +11,22 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.deps import Context, Deps, deps_of
-from bot.handlers.common import has_buttons, lang_of, profile_of, reply_key
+from bot import staffchat
+from bot.deps import Context, deps_of
+from bot.handlers.common import has_buttons, lang_of, notice_of_button, profile_of, reply_key
 from bot.render import esc
-from bot.staff_views import render_answer, render_request, who
+from bot.staff_views import render_answer, who
 from bot.texts import t, user_language
-from jobs.models import NoticeRow
 from jobs.people import advice, staff
 from jobs.people.broadcasts import MAX_VISIBLE, visible_length
 
 log = logging.getLogger(__name__)
 AWAITING = "advice_question"  # user_data: the next plain message is a question to the advisors
-STAFF_LANG = "da"  # requests are posted to the staff chat in Danish
-
-
-def offer_keyboard(lang: str) -> InlineKeyboardMarkup:
-    """Under an answer the bot could not give: pass the (quoted) question on."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "adv_offer_button"), callback_data="adv:q")]])
 
 
 async def cmd_raadgivning(update: Update, context: Context) -> None:
@@ -50,14 +43,18 @@ async def cmd_raadgivning(update: Update, context: Context) -> None:
     await msg.reply_text(t(await lang_of(update, context), "adv_ask"), parse_mode=ParseMode.HTML)
 
 
-async def ask_about_notice(update: Update, context: Context, notice_id: int, lang: str) -> None:
-    """The notice button: ask for the question (the notice goes along with it)."""
-    chat = update.effective_chat
-    assert chat is not None
-    async with deps_of(context).rt.db.sessions() as s:
-        title = await s.scalar(select(NoticeRow.title).where(NoticeRow.id == notice_id))
+async def on_ask_button(update: Update, context: Context) -> None:
+    """``n:a:<id>`` under a notice: ask for the question (the notice goes along with it)."""
+    query = update.callback_query
+    assert query is not None
+    button = await notice_of_button(update, context)
+    if button is None:
+        return
+    chat_id, notice_id, lang = button
+    title = await advice.notice_title(deps_of(context).rt.db, notice_id)
     context.user_data[reply_key(AWAITING, update)] = {"notice_id": notice_id}  # type: ignore[index]
-    await context.bot.send_message(chat.id, t(lang, "adv_ask_notice", title=esc(title, 200)), parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat_id, t(lang, "adv_ask_notice", title=esc(title, 200)), parse_mode=ParseMode.HTML)
+    await query.answer()
 
 
 async def awaited_question(update: Update, context: Context) -> bool:
@@ -104,35 +101,10 @@ async def submit(update: Update, context: Context, question: str, *, notice_id: 
     req = await advice.create_request(
         deps.rt.db, profile_of(update, lang), question, notice_id=notice_id, now=deps.clock()
     )
-    await post_to_staff(context.bot, deps, req)
+    await staffchat.post_request(context.bot, deps, req)
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_message(chat.id, t(lang, "adv_sent", id=req.id), parse_mode=ParseMode.HTML)
-
-
-async def post_to_staff(bot: Bot, deps: Deps, req: advice.RequestView) -> bool:
-    """Post the request to the staff chat and remember the message staff will reply to."""
-    chat = deps.settings.telegram.staff_chat_id
-    if not chat:
-        log.warning("advice request %s stored, but no staff chat is configured", req.id)
-        return False
-    try:
-        msg = await bot.send_message(
-            chat, render_request(req, STAFF_LANG), parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
-    except TelegramError:
-        log.exception("could not post advice request %s to the staff chat (tried again later)", req.id)
-        return False
-    await advice.mark_posted(deps.rt.db, req.id, chat, msg.message_id)
-    return True
-
-
-async def repost(bot: Bot, deps: Deps) -> None:
-    """The scheduler's tick: post requests the staff chat did not get."""
-    if deps.settings.telegram.staff_chat_id:
-        for req in await advice.unposted(deps.rt.db):
-            if not await post_to_staff(bot, deps, req):
-                break
 
 
 async def on_staff_reply(update: Update, context: Context) -> None:

@@ -8,9 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
-from bot.handlers import advice
 from bot.handlers.common import lang_of
-from bot.handlers.subscribe import awaited_text
+from bot.keyboards import offer_keyboard
 from bot.texts import t
 from jobs.answers.ask import respond
 from jobs.answers.hours.answer import overview
@@ -53,12 +52,10 @@ async def on_faq_button(update: Update, context: Context) -> None:
         )
 
 
-async def on_text(update: Update, context: Context) -> None:
-    """Plain text: the answer to a pending setting question, else an hours/FAQ question."""
+async def on_question(update: Update, context: Context) -> None:
+    """A question in plain text: hours, the FAQ, else the offer to pass it to an advisor."""
     msg = update.effective_message
     if msg is None or not msg.text:
-        return
-    if await awaited_text(update, context) or await advice.awaited_question(update, context):
         return
     deps = deps_of(context)
     reply = respond(msg.text[:MAX_QUESTION], deps.clock(), deps.settings.hours, deps.kb, deps.settings.faq.min_score)
@@ -66,14 +63,8 @@ async def on_text(update: Update, context: Context) -> None:
         await msg.reply_text(
             html.escape(reply.text)[:4096],
             parse_mode=ParseMode.HTML,
-            reply_markup=advice.offer_keyboard(reply.lang),
+            reply_markup=offer_keyboard(reply.lang),
             do_quote=True,
         )
         return
     await msg.reply_text(html.escape(reply.text)[:4096], parse_mode=ParseMode.HTML)
-
-
-async def on_unknown_command(update: Update, context: Context) -> None:
-    if update.effective_message:
-        lang = await lang_of(update, context)
-        await update.effective_message.reply_text(t(lang, "unknown_command"), parse_mode=ParseMode.HTML)

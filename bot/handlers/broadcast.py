@@ -1,4 +1,4 @@
-"""Broadcasts from staff (issue 6): the ``/broadcast`` dialogue, ``/broadcast_now``, and progress.
+"""Broadcasts from staff: the ``/broadcast`` dialogue and ``/broadcast_now``.
 
 The dialogue (drawn in ``broadcast.mmd``) is a PTB ConversationHandler; the draft lives in
 the database from the first step, so the buttons carry its id and Send / Cancel work
@@ -12,21 +12,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    JobQueue,
     MessageHandler,
     filters,
 )
 
+from bot import scheduled
 from bot.deps import Context, Deps, deps_of
 from bot.handlers.common import lang_of
-from bot.handlers.roles import guard
+from bot.roles import guard
 from bot.staff_views import audience_text, progress_text, report_text, send_time
 from bot.texts import t
 from jobs.people import broadcasts as bc
@@ -291,7 +290,7 @@ async def on_send(update: Update, context: Context) -> int:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML)
         if not done and query.message is not None:
             await bc.set_progress_message(deps.rt.db, bid, query.message.chat.id, query.message.message_id)
-            track(context.job_queue, deps, bid, lang)
+            scheduled.track_broadcast(context, bid, lang)  # edited as it goes
     await query.answer()
     return END
 
@@ -391,87 +390,3 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         allow_reentry=True,
         name="broadcast",
     )
-
-
-# ------------------------------------------------------------------ progress and the scheduler's tick
-
-
-def _job_name(bid: int) -> str:
-    return f"broadcast-progress-{bid}"
-
-
-def track(job_queue: JobQueue | None, deps: Deps, bid: int, lang: str = "da") -> None:  # type: ignore[type-arg]
-    """Watch a broadcast that is being sent (once per broadcast and process)."""
-    if job_queue is None or job_queue.get_jobs_by_name(_job_name(bid)):
-        return
-    every = deps.settings.staff.progress_seconds
-    job_queue.run_repeating(
-        progress_job,
-        interval=every,
-        first=every,
-        name=_job_name(bid),
-        data={"id": bid, "lang": lang, "last": ""},
-        job_kwargs={"id": _job_name(bid), "replace_existing": True, "max_instances": 1, "coalesce": True},
-    )
-
-
-async def _tell(context: Context, deps: Deps, bid: int, text: str, *, edit: bool) -> None:
-    """Edit the broadcast's progress message (or post one); best effort."""
-    row = await bc.get(deps.rt.db, bid)
-    if row is None:
-        return
-    chat = row.origin_chat_id or deps.settings.telegram.staff_chat_id
-    if not chat:
-        log.info("broadcast %s: %s", bid, text)
-        return
-    try:
-        if edit and row.progress_message_id:
-            await context.bot.edit_message_text(
-                text, chat_id=chat, message_id=row.progress_message_id, parse_mode=ParseMode.HTML
-            )
-        else:
-            reply = None
-            if row.progress_message_id:
-                reply = ReplyParameters(row.progress_message_id, allow_sending_without_reply=True)
-            msg = await context.bot.send_message(chat, text, parse_mode=ParseMode.HTML, reply_parameters=reply)
-            if row.progress_message_id is None:
-                await bc.set_progress_message(deps.rt.db, bid, chat, msg.message_id)
-    except TelegramError as e:
-        log.info("could not show the progress of broadcast %s: %s", bid, e)
-
-
-async def progress_job(context: Context) -> None:
-    """Edit the progress message from the outbox counts; report and stop when nothing is left."""
-    job = context.job
-    assert job is not None and isinstance(job.data, dict)
-    deps = deps_of(context)
-    bid = int(job.data["id"])
-    lang = str(job.data.get("lang", "da"))
-    row = await bc.get(deps.rt.db, bid)
-    if row is None or row.status != "sending":  # done (reported by whoever closed it) or gone
-        job.schedule_removal()
-        return
-    now_at = await bc.progress(deps.rt.db, bid)
-    if not now_at.pending:
-        job.schedule_removal()
-        final = await bc.finish(deps.rt.db, bid, now=deps.clock())
-        if final is not None:  # this process closed it: it reports, once
-            await _tell(context, deps, bid, progress_text(bid, final, lang), edit=True)
-            await _tell(context, deps, bid, report_text(bid, final, lang), edit=False)
-        return
-    text = progress_text(bid, now_at, lang)
-    if text != job.data["last"]:
-        job.data["last"] = text
-        await _tell(context, deps, bid, text, edit=True)
-
-
-async def watch(context: Context) -> None:
-    """The scheduler's tick: start due broadcasts, and watch every one being sent (after a
-    restart too)."""
-    deps = deps_of(context)
-    for bid in await bc.start_due(deps.rt.db, deps.clock()):
-        row = await bc.get(deps.rt.db, bid)
-        count = (row.recipients or 0) if row else 0
-        await _tell(context, deps, bid, t("da", "bc_started", id=bid, count=count), edit=False)
-    for row in await bc.sending(deps.rt.db):
-        track(context.job_queue, deps, row.id)

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
-from bot.texts import user_language
-from jobs.people.subscribers import Profile, get_subscriber
+from bot.texts import t, user_language
+from jobs.people.subscribers import Profile, get_subscriber, received
 
 
 async def lang_of(update: Update, context: Context) -> str:
@@ -87,3 +87,31 @@ def reply_key(name: str, update: Update) -> tuple[str, int]:
     """
     chat = update.effective_chat
     return (name, chat.id if chat is not None else 0)
+
+
+async def reply_unknown_command(update: Update, context: Context) -> None:
+    """The reply to a command the bot does not know (and to staff commands from non-staff)."""
+    if update.effective_message:
+        lang = await lang_of(update, context)
+        await update.effective_message.reply_text(t(lang, "unknown_command"), parse_mode=ParseMode.HTML)
+
+
+async def notice_of_button(update: Update, context: Context) -> tuple[int, int, str] | None:
+    """(chat id, notice id, language) of a press on a notice's button ``n:<action>:<id>``.
+
+    A chat may only act on a notice it was sent, whatever data a client makes up; any other
+    press is answered here (quietly, or "not yours") and None returned.
+    """
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    chat = update.effective_chat
+    notice_id = parse_id(parts[2]) if len(parts) == 3 else None
+    if notice_id is None or chat is None:
+        await query.answer()
+        return None
+    lang = await lang_of(update, context)
+    if not await received(deps_of(context).rt.db, chat.id, notice_id):
+        await query.answer(t(lang, "not_yours"), show_alert=True)
+        return None
+    return chat.id, notice_id, lang

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from bot.deps import Context, deps_of
 from bot.handlers.common import edit_text, has_buttons, lang_of
 from bot.texts import t
-from jobs.people.privacy import delete_subscriber, export_subscriber, is_empty
+from jobs.people.privacy import delete_subscriber, export_subscriber, has_data, is_empty
 
 CONFIRM_SECONDS = 600
 MAX_DOCUMENT_BYTES = 45 * 1024 * 1024  # Telegram takes 50 MB from bots
@@ -52,8 +52,7 @@ async def cmd_deletemydata(update: Update, context: Context) -> None:
         return
     deps = deps_of(context)
     lang = await lang_of(update, context)
-    data = await export_subscriber(deps.rt.db, chat.id, user_id=user.id if user else None)
-    if is_empty(data):
+    if not await has_data(deps.rt.db, chat.id, user_id=user.id if user else None):
         await msg.reply_text(t(lang, "mydata_none"), parse_mode=ParseMode.HTML)
         return
     stamp = int(deps.clock().timestamp())

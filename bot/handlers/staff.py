@@ -1,25 +1,19 @@
-"""Staff commands (issue 6): who is staff, /stats, /chart, /requests, /broadcasts.
+"""Staff commands: who is staff, /stats, /chart, /requests, /broadcasts.
 
 Every staff command and button checks the role on each use (``roles.guard``).
 """
 
 from __future__ import annotations
 
-import warnings
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
+from bot import staffchat
 from bot.deps import Context, deps_of
-from bot.handlers import advice, broadcast
 from bot.handlers.common import lang_of
-from bot.handlers.roles import guard
-from bot.staff_views import chart_png, render_broadcasts, render_requests, render_stats
+from bot.roles import guard
+from bot.staff_views import render_broadcasts, render_requests, render_stats
 from bot.texts import t
-from jobs.categories import prefix_table
-from jobs.ops.chart import weekly_data
 from jobs.ops.stats import collect
 from jobs.people import broadcasts as bc
 from jobs.people import staff
@@ -96,18 +90,10 @@ async def cmd_stats(update: Update, context: Context) -> None:
     await _reply(update, render_stats(stats, lang, tz, deps.categories))
 
 
-async def send_chart(context: Context, chat_id: int, lang: str) -> None:
-    deps = deps_of(context)
-    tz = deps.settings.delivery.timezone
-    data = await weekly_data(deps.rt.db, deps.clock(), prefix_table(deps.settings))
-    png, caption = await chart_png(data, lang, tz, deps.categories)
-    await context.bot.send_photo(chat_id, photo=png, caption=caption, parse_mode=ParseMode.HTML)
-
-
 async def cmd_chart(update: Update, context: Context) -> None:
     if await guard(update, context) is None or update.effective_chat is None:
         return
-    await send_chart(context, update.effective_chat.id, await lang_of(update, context))
+    await staffchat.send_chart(context.bot, deps_of(context), update.effective_chat.id, await lang_of(update, context))
 
 
 async def cmd_requests(update: Update, context: Context) -> None:
@@ -136,25 +122,3 @@ async def cmd_broadcasts(update: Update, context: Context) -> None:
         render_broadcasts(rows, lang, deps.settings.delivery.timezone, deps.categories),
         reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
     )
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the staff and advice handlers (before the catch-all unknown-command handler)."""
-    # Replies in the staff chat to a posted advice request are answers; group -1 sees them first.
-    app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, advice.on_staff_reply), group=-1)
-    with warnings.catch_warnings():
-        # The dialogue's buttons belong to one staff member's chat, which is what per_message=False
-        # tracks; PTB warns about it on principle.
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        app.add_handler(broadcast.conversation())
-    app.add_handler(CommandHandler("broadcast_now", broadcast.cmd_broadcast_now))
-    app.add_handler(CallbackQueryHandler(broadcast.on_send, pattern=r"^bc:s:\d+$"))
-    app.add_handler(CallbackQueryHandler(broadcast.on_cancel, pattern=r"^bc:x:\d+$"))
-    app.add_handler(CallbackQueryHandler(broadcast.on_stale_button, pattern=r"^bc:"))
-    app.add_handler(CommandHandler("broadcasts", cmd_broadcasts))
-    app.add_handler(CommandHandler("staff", cmd_staff))
-    app.add_handler(CommandHandler("stats", cmd_stats))
-    app.add_handler(CommandHandler("chart", cmd_chart))
-    app.add_handler(CommandHandler("requests", cmd_requests))
-    app.add_handler(CommandHandler("raadgivning", advice.cmd_raadgivning))
-    app.add_handler(CallbackQueryHandler(advice.on_offer_button, pattern=r"^adv:q$"))

@@ -25,7 +25,6 @@ from bot.keyboards import (
 )
 from bot.texts import t, user_language
 from jobs.classify.render import level_label
-from jobs.models import Subscriber
 from jobs.people.preferences import (
     PreferenceError,
     parse_categories,
@@ -35,7 +34,14 @@ from jobs.people.preferences import (
     parse_level,
     parse_max_value,
 )
-from jobs.people.subscribers import get_subscriber, queue_open_notices, set_status, subscribe, update_settings
+from jobs.people.subscribers import (
+    Subscriber,
+    get_subscriber,
+    queue_open_notices,
+    set_status,
+    subscribe,
+    update_settings,
+)
 
 AWAITING = "awaiting"  # user_data key: the setting the next plain message answers
 MENU_PREFIXES = ("m:", "c:", "s:")  # the settings menus' buttons

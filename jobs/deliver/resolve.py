@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from jobs.db import Database
 from jobs.deliver.notify import Delivery, NoticeView
 from jobs.ingest.decide import changed_fields
 from jobs.models import NoticeRow, OutboxRow, Subscriber
@@ -115,6 +116,13 @@ async def _original_message_id(s: object, row: OutboxRow) -> int | None:
         OutboxRow.status == "sent",
     )
     return (await s.execute(q)).scalar_one_or_none()  # type: ignore[attr-defined]
+
+
+async def stored_notice(db: Database, notice_id: int) -> NoticeView | None:
+    """A stored notice with its assessment and lots, as a message shows it (None if gone)."""
+    async with db.sessions() as s:
+        row = await _notice_with_lots(s, notice_id)
+        return notice_view(row) if row is not None else None
 
 
 def notice_view(row: NoticeRow, changed: list[str] | None = None) -> NoticeView:

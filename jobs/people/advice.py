@@ -196,3 +196,9 @@ async def unposted(db: Database, limit: int = 20) -> list[RequestView]:
             )
         ).all()
         return [await _view(s, r) for r in rows]
+
+
+async def notice_title(db: Database, notice_id: int) -> str | None:
+    """The title of the notice a question is about (None if it is gone)."""
+    async with db.sessions() as s:
+        return await s.scalar(select(NoticeRow.title).where(NoticeRow.id == notice_id))

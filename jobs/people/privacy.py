@@ -31,7 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, select, update
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -271,6 +271,20 @@ async def _broadcasts(s: AsyncSession, refs: Sequence[str]) -> list[dict[str, An
     wanted = [c for c in table.columns if c.name in ("id", "html", "text", "created_at", "send_at", "finished_at")]
     rows = (await s.execute(select(*wanted).where(table.c.id.in_(ids)).order_by(table.c.id))).all()
     return [{c.name: _jsonable(r._mapping[c]) for c in wanted} for r in rows]
+
+
+async def has_data(db: Database, chat_id: int, *, user_id: int | None = None) -> bool:
+    """Is anything stored about the chat or the user? (One cheap EXISTS per person column,
+    stopping at the first hit; the same columns the export and the erasure cover.)"""
+    async with db.sessions() as s:
+        person = await _person(s, chat_id, user_id)
+        if person.subscriber_ids:
+            return True
+        for pc in person_columns():
+            where = _where(pc, person)
+            if where is not None and await s.scalar(select(exists().where(where))):
+                return True
+    return False
 
 
 def is_empty(export: dict[str, Any]) -> bool:

@@ -1,4 +1,4 @@
-"""The role check every staff command and button makes, on every use (issue 6).
+"""The role check every staff command and button makes, on every use.
 
 Anyone who is not staff gets exactly the reply an unknown command gets; the attempt is
 logged and audited with the command name only, never the message text.
@@ -11,7 +11,7 @@ import logging
 from telegram import Update
 
 from bot.deps import Context, deps_of
-from bot.handlers import ask
+from bot.handlers.common import reply_unknown_command
 from jobs.people import staff
 
 log = logging.getLogger(__name__)
@@ -39,5 +39,5 @@ async def guard(update: Update, context: Context, needed: staff.Role = "advisor"
     if update.callback_query is not None:
         await update.callback_query.answer()
     else:
-        await ask.on_unknown_command(update, context)
+        await reply_unknown_command(update, context)
     return None
