@@ -1,4 +1,4 @@
-"""The full fuzz run (issue 7): 10,000 or more random updates through the real bot.
+"""The full fuzz run: 10,000 or more random updates through the real bot.
 
 ``tests/test_fuzz_updates.py`` runs a few thousand updates in CI; this runs the same test
 with more, for one or several seeds, on SQLite (and PostgreSQL with ``--postgresql``, where

@@ -47,10 +47,10 @@ def build_application(
     clock: Callable[[], datetime] = utcnow,
     schedule_jobs: bool = True,
     db_schema: str | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
 
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(app: Application) -> None:
         notifier = TelegramNotifier(
             app.bot,
             clock=clock,
@@ -78,7 +78,7 @@ def build_application(
                 app, poll_seconds=settings.poll.tick_seconds, send_seconds=settings.delivery.tick_seconds
             )
 
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(app: Application) -> None:
         deps = app.bot_data.deps
         if deps is not None:
             await ops.stop_ops(app)
@@ -99,7 +99,7 @@ def build_application(
     return app
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("start", subscribe.start))
     app.add_handler(CommandHandler("settings", subscribe.show_settings))
     app.add_handler(CommandHandler("categories", subscribe.cmd_categories))
@@ -127,7 +127,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_error_handler(on_error)
 
 
-def add_staff_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_staff_handlers(app: Application) -> None:
     """Staff commands, broadcasts and advice requests (before the catch-all unknown-command handler)."""
     # Replies in the staff chat to a posted advice request are answers; group -1 sees them first.
     app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, advice.on_staff_reply), group=-1)

@@ -1,4 +1,4 @@
-"""Logging set-up of the bot's processes: secrets never reach a log line (issue 7).
+"""Logging set-up of the bot's processes: secrets never reach a log line.
 
 ``protect_secrets`` registers the bot token, the webhook secret, every source's token and the
 database password with ``jobs.redact`` and installs its record factory, so that redaction

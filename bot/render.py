@@ -136,7 +136,7 @@ def render_details(
     lines.append("")
     lines.append(t(lang, "details_title", label=esc(label)))
     for r in view.reasons[:15]:
-        weight = int(r.get("weight", 0) or 0)  # type: ignore[call-overload]
+        weight = int(r.get("weight", 0) or 0)
         lines.append(f"• {esc(reason_text(r, lang, sectors), 200)} ({weight:+d})")
     if view.lots:
         lines.append("")
@@ -145,7 +145,7 @@ def render_details(
             icon = LEVEL_ICON.get(str(lot.get("level")), "")
             value = ""
             if lot.get("value"):
-                value = " · " + esc(money(Decimal(str(lot["value"])), lot.get("currency"), lang), 40)  # type: ignore[arg-type]
+                value = " · " + esc(money(Decimal(str(lot["value"])), lot.get("currency"), lang), 40)
             lines.append(f"{icon} {esc(lot.get('lot_id'), 20)}: {esc(lot.get('title'), 120)}{value}")
     return fit(lines)
 

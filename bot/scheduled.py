@@ -25,10 +25,10 @@ from jobs.people.subscribers import get_subscriber
 Job = Callable[[Context], Coroutine[Any, Any, None]]
 
 
-def deps_of_app(app: Application) -> Deps:  # type: ignore[type-arg]
+def deps_of_app(app: Application) -> Deps:
     deps = app.bot_data.deps
     assert deps is not None, "schedule after post_init built Deps"
-    return deps  # type: ignore[no-any-return]
+    return deps
 
 
 def leader_only(job: Job) -> Job:
@@ -36,8 +36,11 @@ def leader_only(job: Job) -> Job:
 
     @functools.wraps(job)
     async def run(context: Context) -> None:
-        if deps_of(context).leadership.is_leader:
+        deps = deps_of(context)
+        if deps.leadership.is_leader:
             await job(context)
+        else:
+            deps.metrics.standby_skips.labels(job.__name__).inc()
 
     return run
 

@@ -15,6 +15,7 @@ from bot.render import render_change, render_digest, render_notice, render_remin
 from bot.texts import t
 from jobs.classify.settings import SectorSettings
 from jobs.deliver.notify import Delivery, Outcome, SendResult
+from jobs.status import OutboxKind
 
 log = logging.getLogger(__name__)
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid", "have no rights")
@@ -49,13 +50,13 @@ class TelegramNotifier:
 
     def render(self, d: Delivery) -> str:
         now = self.clock()
-        if d.kind == "notice" and d.notice is not None:
+        if d.kind == OutboxKind.NOTICE and d.notice is not None:
             return render_notice(d.notice, d.language, now, self.tz, sectors=self.sectors)
-        if d.kind == "change":
+        if d.kind == OutboxKind.CHANGE:
             return render_change(d, now, self.tz, sectors=self.sectors)
-        if d.kind == "reminder":
+        if d.kind == OutboxKind.REMINDER:
             return render_reminder(d, now, self.tz, sectors=self.sectors)
-        if d.kind == "digest":
+        if d.kind == OutboxKind.DIGEST:
             return render_digest(d, now, self.tz, sectors=self.sectors)
         if d.payload.get("html"):  # broadcasts, advice answers: checked to fit when made; never cut a tag
             return str(d.payload["html"])
@@ -65,7 +66,7 @@ class TelegramNotifier:
         text = self.render(d)
         if not text.strip():
             return SendResult(Outcome.REJECTED, error="nothing to send")
-        markup = notice_keyboard(d.notice.row_id, d.language) if d.kind == "notice" and d.notice else None
+        markup = notice_keyboard(d.notice.row_id, d.language) if d.kind == OutboxKind.NOTICE and d.notice else None
         reply = (
             ReplyParameters(d.reply_to_message_id, allow_sending_without_reply=True) if d.reply_to_message_id else None
         )
@@ -92,7 +93,7 @@ class TelegramNotifier:
             return SendResult(Outcome.REJECTED, error=f"Bad Request: {e.message}")
         except (TimedOut, NetworkError) as e:
             return SendResult(Outcome.TRANSIENT, error=f"{type(e).__name__}: {e}")
-        if d.kind == "change" and d.reply_to_message_id and d.original is not None:
+        if d.kind == OutboxKind.CHANGE and d.reply_to_message_id and d.original is not None:
             await self._mark_original(d)
         return SendResult(Outcome.SENT, message_id=msg.message_id)
 

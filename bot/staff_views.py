@@ -1,4 +1,4 @@
-"""Staff-facing messages (issue 6): statistics, advice requests, broadcasts, the chart.
+"""Staff-facing messages: statistics, advice requests, broadcasts, the chart.
 
 HTML like every message of the bot; everything from data is escaped here.
 """
@@ -23,6 +23,7 @@ from jobs.ops.chart import OTHER, ChartData, render_png
 from jobs.ops.stats import LEVELS, Stats
 from jobs.people.advice import RequestView
 from jobs.people.broadcasts import Audience, Progress
+from jobs.status import BroadcastStatus, SubscriberStatus
 
 
 def _lang(lang: str) -> str:
@@ -72,10 +73,10 @@ def render_stats(stats: Stats, lang: str, tz: str, categories: Mapping[str, Cate
         t(
             lang,
             "stats_subscribers",
-            active=subs["active"],
-            paused=subs["paused"],
-            blocked=subs["blocked"],
-            stopped=subs["stopped"],
+            active=subs[SubscriberStatus.ACTIVE],
+            paused=subs[SubscriberStatus.PAUSED],
+            blocked=subs[SubscriberStatus.BLOCKED],
+            stopped=subs[SubscriberStatus.STOPPED],
         ),
     ]
     langs = " · ".join(
@@ -206,7 +207,11 @@ def render_broadcasts(rows: list[Broadcast], lang: str, tz: str, categories: Map
         return t(lang, "broadcasts_none")
     lines = [t(lang, "broadcasts_title")]
     for b in rows:
-        stamp = b.finished_at if b.status in ("done", "cancelled") and b.finished_at else (b.send_at or b.created_at)
+        stamp = (
+            b.finished_at
+            if b.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED) and b.finished_at
+            else (b.send_at or b.created_at)
+        )
         count = t(lang, "bc_recipients", count=b.recipients) if b.recipients is not None else ""
         lines.append("")
         lines.append(

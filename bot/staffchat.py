@@ -20,6 +20,7 @@ from jobs.categories import prefix_table
 from jobs.ops.chart import weekly_data
 from jobs.people import advice
 from jobs.people import broadcasts as bc
+from jobs.status import BroadcastStatus
 
 log = logging.getLogger(__name__)
 STAFF_LANG = "da"  # what the bot posts to the staff chat on its own is in Danish
@@ -97,7 +98,7 @@ async def show_progress(bot: Bot, deps: Deps, bid: int, lang: str, last: str) ->
     Returns the text now shown, or None when the broadcast is no longer being sent (stop watching).
     """
     row = await bc.get(deps.rt.db, bid)
-    if row is None or row.status != "sending":  # done (reported by whoever closed it) or gone
+    if row is None or row.status != BroadcastStatus.SENDING:  # done (reported by whoever closed it) or gone
         return None
     now_at = await bc.progress(deps.rt.db, bid)
     if not now_at.pending:

@@ -151,7 +151,7 @@ DA: dict[str, str] = {
     "cmd_stop": "Afmeld",
     "cmd_hours": "Åbnings- og telefontider",
     "cmd_help": "Hjælp",
-    # privacy (issue 7)
+    # privacy
     "cmd_mydata": "Få alt, hvad jeg har gemt om dig",
     "cmd_deletemydata": "Slet alt, hvad jeg har gemt om dig",
     "mydata_caption": "Her er alt, hvad udbudsbot har gemt om dig og denne chat. Slet det med /deletemydata.",
@@ -169,7 +169,7 @@ DA: dict[str, str] = {
     "delete_expired": "Den knap er for gammel. Skriv /deletemydata igen.",
     "delete_not_yours": "Kun den, der bad om sletningen, kan bekræfte den.",
     "menu_expired": "Den menu er forældet. Skriv /settings for at se dine indstillinger.",
-    # ---- advice requests (issue 6) ----
+    # ---- advice requests ----
     "cmd_raadgivning": "Spørg en erhvervsrådgiver",
     "adv_ask": "Skriv dit spørgsmål i én besked, så sender jeg det til en erhvervsrådgiver.",
     "adv_ask_notice": "Skriv dit spørgsmål om udbuddet <i>{title}</i> i én besked, så sender jeg det til en erhvervsrådgiver.",
@@ -185,8 +185,8 @@ DA: dict[str, str] = {
     "requests_title": "<b>Åbne rådgivningssager</b> ({count})",
     "requests_none": "Ingen åbne rådgivningssager.",
     "requests_line": "#{id} · {when} · {who}{link}\n{question}",
-    "requests_link": " · <a href=\"{url}\">i staff-chatten</a>",
-    # ---- broadcasts (issue 6) ----
+    "requests_link": ' · <a href="{url}">i staff-chatten</a>',
+    # ---- broadcasts ----
     "bc_ask_text": "Skriv beskeden, som modtagerne skal se den (fed, kursiv og links bevares). /cancel afbryder.",
     "bc_text_invalid": "Den besked kan ikke sendes: {reason}. Skriv den igen.",
     "bc_not_text": "Send beskeden som tekst (ingen billeder eller filer).",
@@ -235,7 +235,7 @@ DA: dict[str, str] = {
     "bc_status_done": "sendt",
     "bc_status_cancelled": "annulleret",
     "bc_recipients": "{count} modtagere",
-    # ---- staff (issue 6) ----
+    # ---- staff ----
     "staff_help": (
         "<b>Kommandoer for medarbejdere</b>\n"
         "/broadcast – skriv og send en besked til mange (med forhåndsvisning)\n"
@@ -422,7 +422,7 @@ EN: dict[str, str] = {
     "cmd_stop": "Unsubscribe",
     "cmd_hours": "Opening and phone hours",
     "cmd_help": "Help",
-    # privacy (issue 7)
+    # privacy
     "cmd_mydata": "Get everything I store about you",
     "cmd_deletemydata": "Delete everything I store about you",
     "mydata_caption": "Here is everything udbudsbot stores about you and this chat. Delete it with /deletemydata.",
@@ -440,7 +440,7 @@ EN: dict[str, str] = {
     "delete_expired": "That button is too old. Type /deletemydata again.",
     "delete_not_yours": "Only the person who asked for the deletion can confirm it.",
     "menu_expired": "That menu is out of date. Type /settings to see your settings.",
-    # ---- advice requests (issue 6) ----
+    # ---- advice requests ----
     "cmd_raadgivning": "Ask a business advisor",
     "adv_ask": "Write your question in one message and I will pass it to a business advisor.",
     "adv_ask_notice": "Write your question about the tender <i>{title}</i> in one message and I will pass it to a business advisor.",
@@ -456,8 +456,8 @@ EN: dict[str, str] = {
     "requests_title": "<b>Open advice requests</b> ({count})",
     "requests_none": "No open advice requests.",
     "requests_line": "#{id} · {when} · {who}{link}\n{question}",
-    "requests_link": " · <a href=\"{url}\">in the staff chat</a>",
-    # ---- broadcasts (issue 6) ----
+    "requests_link": ' · <a href="{url}">in the staff chat</a>',
+    # ---- broadcasts ----
     "bc_ask_text": "Write the message as recipients should see it (bold, italics and links are kept). /cancel stops.",
     "bc_text_invalid": "That message cannot be sent: {reason}. Write it again.",
     "bc_not_text": "Send the message as text (no pictures or files).",
@@ -506,7 +506,7 @@ EN: dict[str, str] = {
     "bc_status_done": "sent",
     "bc_status_cancelled": "cancelled",
     "bc_recipients": "{count} recipients",
-    # ---- staff (issue 6) ----
+    # ---- staff ----
     "staff_help": (
         "<b>Staff commands</b>\n"
         "/broadcast – write and send a message to many (with a preview)\n"

@@ -115,7 +115,7 @@ class TelegramSettings:
 
     def __post_init__(self) -> None:
         if self.mode == "webhook" and not self.webhook_url.startswith("https://"):
-            raise ValueError("webhook mode needs webhook_url = \"https://...\"")
+            raise ValueError('webhook mode needs webhook_url = "https://..."')
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class StaffSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    """How long old data is kept (issue 7); ``jobs/ops/retention.py`` prunes daily. 0: keep forever."""
+    """How long old data is kept; ``jobs/ops/retention.py`` prunes daily. 0: keep forever."""
 
     notices_days: int = 365  # after the notice's deadline (or first sighting when it has none)
     outbox_days: int = 180  # after a message was sent, dropped or failed
@@ -243,7 +243,7 @@ def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None 
     if env.get("TELEGRAM_API_BASE_URL"):
         telegram = replace(telegram, base_url=env["TELEGRAM_API_BASE_URL"])
     ops = settings.ops
-    try:  # one config file for several processes on one host (systemd template units, issue 7)
+    try:  # one config file for several processes on one host (systemd template units)
         if env.get("UDBUDSBOT_WEBHOOK_PORT"):
             telegram = replace(telegram, webhook_port=int(env["UDBUDSBOT_WEBHOOK_PORT"]))
         if env.get("UDBUDSBOT_OPS_PORT"):

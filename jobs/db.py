@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# A transaction-level advisory lock per schema, released at commit (issue 7).
+# A transaction-level advisory lock per schema, released at commit.
 MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('udbudsbot:migrate'), hashtext(coalesce(current_schema(), '')))"
 
 
@@ -57,8 +57,8 @@ def _without_nul(
     conn: object, cursor: object, statement: str, parameters: Any, context: object, executemany: bool
 ) -> tuple[str, Any]:
     """PostgreSQL refuses NUL (U+0000) in text, and one stray NUL in a user's name, a question
-    or a source's JSON would fail the whole statement: string parameters lose it (issue 7,
-    found by tests/test_fuzz_updates.py). SQLite stores it as given."""
+    or a source's JSON would fail the whole statement: string parameters lose it (found by
+    tests/test_fuzz_updates.py). SQLite stores it as given."""
     return statement, _clean(parameters, executemany)
 
 

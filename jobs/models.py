@@ -222,7 +222,7 @@ class OutboxRow(Base):
     __table_args__ = (
         UniqueConstraint("subscriber_id", "kind", "ref", name="uq_outbox_subscriber_kind_ref"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
-        Index("ix_outbox_kind_ref", "kind", "ref"),  # a broadcast's progress (issue 6)
+        Index("ix_outbox_kind_ref", "kind", "ref"),  # a broadcast's progress
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -254,7 +254,7 @@ class Feedback(Base):
     created_at: Mapped[datetime]
 
 
-# ---- Staff (issue 6): roles, audit trail, broadcasts, advice requests ----------------------
+# ---- Staff: roles, audit trail, broadcasts, advice requests ----------------------
 
 
 class StaffMember(Base):

@@ -81,7 +81,7 @@ def feed_server() -> Iterator[FeedServer]:
         server.stop()
 
 
-# Fake Telegram Bot API server (issue 4), appended here so every bot test can use it.
+# Fake Telegram Bot API server, appended here so every bot test can use it.
 from tests.fakebotapi import FakeBotAPI, running_fake_bot_api  # noqa: E402
 
 
@@ -98,7 +98,7 @@ def fake_bot_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotAPI]:
 
 @pytest.fixture
 async def pg_only_url() -> str:
-    """PostgreSQL only (scale-out tests, issue 7): a fresh per-process schema, or a skip."""
+    """PostgreSQL only (scale-out tests): a fresh per-process schema, or a skip."""
     if not _pg_reachable():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {PG_URL} (CI must start it)")

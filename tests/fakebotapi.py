@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server on loopback, for end-to-end tests of the bot (issue 4).
+"""A fake Telegram Bot API server on loopback, for end-to-end tests of the bot.
 
 The bot under test is a real python-telegram-bot ``Application`` that talks HTTP to this
 server, exactly as it talks to api.telegram.org::

@@ -1,4 +1,4 @@
-"""Helpers for the staff tests (issue 6): settings with staff, buttons, formatted messages."""
+"""Helpers for the staff tests: settings with staff, buttons, formatted messages."""
 
 from __future__ import annotations
 

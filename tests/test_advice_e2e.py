@@ -1,4 +1,4 @@
-"""Advice requests end to end: enterprise → staff chat → a staff reply → enterprise (issue 6)."""
+"""Advice requests end to end: enterprise → staff chat → a staff reply → enterprise."""
 
 from __future__ import annotations
 

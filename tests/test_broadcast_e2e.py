@@ -1,4 +1,4 @@
-"""Broadcasts through the real Application and the fake Bot API, on SQLite and PostgreSQL (issue 6)."""
+"""Broadcasts through the real Application and the fake Bot API, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

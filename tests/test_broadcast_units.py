@@ -1,4 +1,4 @@
-"""The pure parts of broadcasts (send times, audiences, HTML checks, progress) and the CLI (issue 6)."""
+"""The pure parts of broadcasts (send times, audiences, HTML checks, progress) and the CLI."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from jobs.config import Settings, load_settings
 from jobs.db import open_database
 from jobs.models import Broadcast, Feedback, NoticeRow, OutboxRow, Subscriber
 from jobs.people import broadcasts
-from jobs.people.broadcasts import Audience, Candidate, check_html, progress_of, select_recipients, visible_length
+from jobs.people.broadcasts import Audience, Candidate, progress_of, select_recipients
+from jobs.people.markup import check_html, visible_length
 from jobs.people.sendtime import SendTimeError, parse_send_time
 from tests.conftest import ROOT
 

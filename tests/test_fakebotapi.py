@@ -68,6 +68,7 @@ async def test_a_wrong_token_is_unauthorized(fake_bot_api: FakeBotAPI) -> None:
     application = build_app(fake_bot_api, token="999:not-the-token")
     with pytest.raises(InvalidToken):
         await application.initialize()
+    await application.bot.shutdown()  # a failed initialize leaves its HTTP clients open
 
 
 async def test_start_command_reaches_the_handler_and_the_reply_is_recorded(

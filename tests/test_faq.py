@@ -1,4 +1,4 @@
-"""The FAQ knowledge base and the one entry point ``respond`` (issue 5).
+"""The FAQ knowledge base and the one entry point ``respond``.
 
 Runs against the shipped ``faq.toml``, so the seeded content itself is under test.
 """

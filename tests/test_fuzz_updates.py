@@ -1,4 +1,4 @@
-"""Fuzzing the bot with random updates (issue 7).
+"""Fuzzing the bot with random updates.
 
 At least 10,000 random updates go through the real Application, which talks HTTP to the
 fake Bot API (it refuses what Telegram refuses: bad HTML, too long texts and callback
@@ -62,7 +62,7 @@ BOT_USERNAME = "udbudsbot_test_bot"
 USERS = [8_100_000_001 + i for i in range(40)]
 GROUPS = [-1_001_700_000_001, -4_200_000_017]
 CHANNEL = -1_001_800_000_099
-# Staff-only commands and buttons (issue 6; those registered are fuzzed): anyone else must get
+# Staff-only commands and buttons (those registered are fuzzed): anyone else must get
 # exactly what an unknown command gets, and a silent answer to a button.
 STAFF_COMMANDS = ("broadcast", "broadcasts", "broadcast_now", "stats", "staff", "chart", "requests", "audit", "svar")
 STAFF_BUTTONS = ("bc:",)

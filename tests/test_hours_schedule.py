@@ -1,4 +1,4 @@
-"""The hours schedule: days, holidays, closed dates, changed hours, status and checks (issue 5).
+"""The hours schedule: days, holidays, closed dates, changed hours, status and checks.
 
 Expectations are written out from the calendar and the strategy appendix's hours, not
 computed by the code under test.

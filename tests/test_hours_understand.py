@@ -1,4 +1,4 @@
-"""Free-text hours questions → answers, table-driven (issue 5).
+"""Free-text hours questions → answers, table-driven.
 
 Each row is a real-world phrasing (Danish or English, typos, no æøå, odd word order) at an
 injected time, with what a correct answer must say: open or closed, the concrete day and

@@ -65,6 +65,8 @@ async def test_a_standby_takes_over_within_seconds_when_the_leader_is_killed(pg_
     finally:
         holder.kill()
         holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
         await standby.close()
 
 
@@ -127,7 +129,9 @@ async def test_a_standby_bot_neither_polls_nor_schedules_until_it_leads(
         assert await other.tick()
         async with running_bot(settings, fake_bot_api, schedule_jobs=True) as bot:
             assert bot.deps.leadership.role == "standby"
-            await asyncio.sleep(1.5)  # five poll ticks and five leader ticks
+            # the poll job runs (and is skipped: a standby polls nothing), three times over
+            skips = bot.deps.metrics.standby_skips.labels("poll_job")
+            await fake_bot_api.wait_for(lambda: skips._value.get() >= 3, timeout=10)
             assert feed_server.hits == []
             assert bot.deps.leadership.role == "standby"
             await other.close()  # the leader goes away

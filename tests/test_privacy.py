@@ -1,4 +1,4 @@
-"""/mydata and /deletemydata (issue 7): through the real Application and the fake Bot API.
+"""/mydata and /deletemydata: through the real Application and the fake Bot API.
 
 A user gets data in every table that can hold a person (through the bot's own flows where
 there is one), exports it, deletes it, and then every column of every table is scanned for
@@ -177,7 +177,7 @@ async def test_mydata_and_deletemydata_leave_nothing_of_the_user(
         # A staff command she may not use: refused, and audited with her id
         assert "kender jeg ikke" in await bot.say(ALMA, "/stats")
         # Rows a flow would need more staff for: a broadcast she received (composed in her chat),
-        # a staff role she gave someone; written as issue 6 writes them.
+        # a staff role she gave someone; written as the staff flows write them.
         now = bot.clock()
         async with bot.deps.rt.db.sessions.begin() as s:
             subs = {sub.chat_id: sub for sub in (await s.scalars(select(Subscriber))).all()}

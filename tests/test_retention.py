@@ -1,4 +1,4 @@
-"""Retention (issue 7): old notices and finished messages go, nothing still needed does.
+"""Retention: old notices and finished messages go, nothing still needed does.
 
 Real SQLite and PostgreSQL, a frozen clock; rows are written as the engine writes them.
 """

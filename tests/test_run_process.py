@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
-import time
+from contextlib import closing
 from pathlib import Path
 
 from tests.conftest import ROOT
 from tests.fakebotapi import FakeBotAPI
 from tests.feedserver import FeedServer, Route
+
+
+def _scalar(path: Path, sql: str) -> object:
+    """One value from the process's SQLite database, read as another process would."""
+    with closing(sqlite3.connect(path, timeout=10)) as conn:
+        row = conn.execute(sql).fetchone()
+    return row[0] if row else None
 
 
 def test_run_process_serves_users_and_delivers(tmp_path: Path, fake_bot_api: FakeBotAPI,
@@ -60,7 +68,11 @@ url = "{feed_server.url('/feed.xml')}"
         api.wait_until(lambda: len(api.messages_to(7)) >= 2, timeout=30)
         # the scheduler polled the source (a silent baseline: nothing is pushed to the user)
         api.wait_until(lambda: any(h.path == "/feed.xml" for h in feed_server.hits), timeout=30)
-        time.sleep(1.5)
+        db = tmp_path / "run.sqlite3"
+        api.wait_until(lambda: _scalar(db, "SELECT baseline_done FROM sources WHERE name = 'feed'") == 1, timeout=30)
+        # the round is committed: its notices are stored, and not one message was queued for them
+        assert _scalar(db, "SELECT count(*) FROM notices") > 0
+        assert _scalar(db, "SELECT count(*) FROM outbox") == 0
         assert len(api.messages_to(7)) == 2
     finally:
         proc.send_signal(signal.SIGTERM)

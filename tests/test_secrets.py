@@ -1,4 +1,4 @@
-"""No secret in logs, errors or stored state (issue 7).
+"""No secret in logs, errors or stored state.
 
 The bot runs with recognisable secrets (bot token, udbud.dk token, webhook secret, a mangled
 source token) through start, failing sources whose errors would carry the token, /stats, a

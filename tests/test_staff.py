@@ -1,4 +1,4 @@
-"""Who is staff (config and /staff), checked on every use; the texts exist in both languages (issue 6)."""
+"""Who is staff (config and /staff), checked on every use; the texts exist in both languages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/stats and the weekly chart on a seeded database (issue 6): expectations come from the seed."""
+"""/stats and the weekly chart on a seeded database: expectations come from the seed."""
 
 from __future__ import annotations
 

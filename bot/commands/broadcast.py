@@ -1,4 +1,4 @@
-"""``udbudsbot broadcast``: a broadcast from the command line, for scheduled or scripted use (issue 6).
+"""``udbudsbot broadcast``: a broadcast from the command line, for scheduled or scripted use.
 
 The message is stored and confirmed exactly as from Telegram (``jobs.people.broadcasts``): with
 ``--at`` it is scheduled and the running bot fans it out on time; without, it is fanned
@@ -18,8 +18,10 @@ from jobs.config import Settings
 from jobs.db import open_database
 from jobs.people import broadcasts as bc
 from jobs.people.broadcasts import Audience
+from jobs.people.markup import check_html
 from jobs.people.sendtime import SendTimeError, parse_send_time
 from jobs.runtime import utcnow
+from jobs.status import BroadcastStatus
 
 
 async def broadcast(
@@ -34,7 +36,7 @@ async def broadcast(
     dry_run: bool = False,
 ) -> int:
     markup = text if is_html else html.escape(text, quote=False)
-    problem = bc.check_html(markup)
+    problem = check_html(markup)
     if problem:
         print(f"udbudsbot: the message cannot be sent: {problem}", file=sys.stderr)
         return 2
@@ -66,7 +68,7 @@ async def broadcast(
         result = await bc.confirm(db, bid, actor=None, now=now)
     finally:
         await db.close()
-    if result.status == "scheduled" and result.send_at is not None:
+    if result.status == BroadcastStatus.SCHEDULED and result.send_at is not None:
         local = result.send_at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
         print(f"broadcast #{bid}: scheduled for {local} ({tz}), {result.recipients} recipients now")
     else:

@@ -23,7 +23,7 @@ from bot.render import esc
 from bot.staff_views import render_answer, who
 from bot.texts import t, user_language
 from jobs.people import advice, staff
-from jobs.people.broadcasts import MAX_VISIBLE, visible_length
+from jobs.people.markup import MAX_VISIBLE, visible_length
 
 log = logging.getLogger(__name__)
 AWAITING = "advice_question"  # user_data: the next plain message is a question to the advisors

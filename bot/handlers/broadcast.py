@@ -30,7 +30,9 @@ from bot.staff_views import audience_text, progress_text, report_text, send_time
 from bot.texts import t
 from jobs.people import broadcasts as bc
 from jobs.people.broadcasts import Audience
+from jobs.people.markup import check_html
 from jobs.people.sendtime import SendTimeError, parse_send_time
+from jobs.status import BroadcastStatus
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ async def start_edit(update: Update, context: Context) -> int:
     lang = await lang_of(update, context)
     bid = _id(query.data)
     row = await bc.get(deps_of(context).rt.db, bid)
-    if row is None or row.status != "draft":
+    if row is None or row.status != BroadcastStatus.DRAFT:
         await query.answer(
             t(lang, "bc_gone", id=bid, status=t(lang, f"bc_status_{row.status if row else 'cancelled'}"))
         )
@@ -92,7 +94,7 @@ async def on_text(update: Update, context: Context) -> int:
     deps = deps_of(context)
     lang = await lang_of(update, context)
     markup = msg.text_html
-    problem = bc.check_html(markup)
+    problem = check_html(markup)
     if problem:
         await _say(update, t(lang, "bc_text_invalid", reason=problem.replace("<", "&lt;").replace(">", "&gt;")))
         return TEXT
@@ -148,7 +150,7 @@ async def on_audience(update: Update, context: Context) -> int:
     parts = query.data.split(":")
     bid, op = int(parts[2]), parts[3]
     row = await bc.get(deps.rt.db, bid)
-    if row is None or row.status != "draft":
+    if row is None or row.status != BroadcastStatus.DRAFT:
         await query.answer()
         return END
     audience = Audience.from_json(row.audience)
@@ -280,12 +282,12 @@ async def on_send(update: Update, context: Context) -> int:
         status = t(lang, f"bc_status_{row.status}") if row else "?"
         await query.answer(t(lang, "bc_gone", id=bid, status=status)[:200], show_alert=True)
         return END
-    if result.status == "scheduled":
+    if result.status == BroadcastStatus.SCHEDULED:
         text = t(lang, "bc_scheduled", id=bid, when=send_time(result.send_at, lang, tz), count=result.recipients)
         await query.edit_message_text(text, parse_mode=ParseMode.HTML)
     else:
         p = bc.Progress(recipients=result.recipients, pending=result.recipients)
-        done = result.status == "done"
+        done = result.status == BroadcastStatus.DONE
         text = report_text(bid, p, lang) if done else progress_text(bid, p, lang)
         await query.edit_message_text(text, parse_mode=ParseMode.HTML)
         if not done and query.message is not None:
@@ -333,7 +335,7 @@ async def cmd_broadcast_now(update: Update, context: Context) -> None:
     if not markup:
         await _say(update, t(lang, "bc_now_usage"))
         return
-    problem = bc.check_html(markup)
+    problem = check_html(markup)
     if problem:
         await _say(update, t(lang, "bc_text_invalid", reason=problem.replace("<", "&lt;").replace(">", "&gt;")))
         return
@@ -367,7 +369,7 @@ async def on_stale_button(update: Update, context: Context) -> None:
     await query.answer(t(await lang_of(update, context), "bc_stale")[:200], show_alert=True)
 
 
-def conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def conversation() -> ConversationHandler:
     text_in = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[

@@ -42,6 +42,7 @@ from jobs.people.subscribers import (
     subscribe,
     update_settings,
 )
+from jobs.status import DeliveryMode, SubscriberStatus
 
 AWAITING = "awaiting"  # user_data key: the setting the next plain message answers
 MENU_PREFIXES = ("m:", "c:", "s:")  # the settings menus' buttons
@@ -61,9 +62,9 @@ def level_text(level: str, lang: str) -> str:
 
 def delivery_text(sub: Subscriber, deps: Deps, lang: str) -> str:
     hour = f"{sub.digest_hour:02d}:00"
-    if sub.delivery == "daily":
+    if sub.delivery == DeliveryMode.DAILY:
         return t(lang, "delivery_daily", hour=hour)
-    if sub.delivery == "weekly":
+    if sub.delivery == DeliveryMode.WEEKLY:
         return t(lang, "delivery_weekly", hour=hour, day=deps.settings.delivery.weekly_digest_day)
     return t(lang, "delivery_instant")
 
@@ -97,7 +98,7 @@ async def start(update: Update, context: Context) -> None:
     lang = existing.language if existing else user_language(user.language_code if user else None)
     _, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
     name = html.escape((user.first_name if user else "") or "")
-    if created or existing is None or existing.status in ("stopped", "blocked"):
+    if created or existing is None or existing.status in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED):
         await _reply(update, t(lang, "welcome", name=name), reply_markup=settings_keyboard(lang))
     else:
         await _reply(update, t(lang, "welcome_back", name=name), reply_markup=settings_keyboard(lang))
@@ -105,7 +106,7 @@ async def start(update: Update, context: Context) -> None:
 
 async def _subscriber(update: Update, context: Context) -> Subscriber | None:
     sub = await get_subscriber(deps_of(context).rt.db, update.effective_chat.id)  # type: ignore[union-attr]
-    if sub is None or sub.status == "stopped":
+    if sub is None or sub.status == SubscriberStatus.STOPPED:
         await _reply(update, t(await lang_of(update, context), "not_subscribed"))
         return None
     return sub
@@ -171,7 +172,7 @@ async def _apply(
     return True
 
 
-def _command(setting: str):  # type: ignore[no-untyped-def]
+def _command(setting: str):
     async def handler(update: Update, context: Context) -> None:
         sub = await _subscriber(update, context)
         if sub is None:
@@ -240,15 +241,15 @@ async def _status(update: Update, context: Context, status: str, key: str) -> No
 
 
 async def cmd_pause(update: Update, context: Context) -> None:
-    await _status(update, context, "paused", "paused")
+    await _status(update, context, SubscriberStatus.PAUSED, "paused")
 
 
 async def cmd_resume(update: Update, context: Context) -> None:
-    await _status(update, context, "active", "resumed")
+    await _status(update, context, SubscriberStatus.ACTIVE, "resumed")
 
 
 async def cmd_stop(update: Update, context: Context) -> None:
-    await _status(update, context, "stopped", "stopped")
+    await _status(update, context, SubscriberStatus.STOPPED, "stopped")
 
 
 async def cmd_open(update: Update, context: Context) -> None:
@@ -266,8 +267,8 @@ async def on_menu(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     deps = deps_of(context)
-    sub = await get_subscriber(deps.rt.db, query.message.chat.id) if query.message else None  # type: ignore[union-attr]
-    if sub is None or sub.status == "stopped":
+    sub = await get_subscriber(deps.rt.db, query.message.chat.id) if query.message else None
+    if sub is None or sub.status == SubscriberStatus.STOPPED:
         await query.answer(t(await lang_of(update, context), "not_subscribed")[:200], show_alert=True)
         return
     lang = sub.language

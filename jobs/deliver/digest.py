@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from jobs.config import DeliverySettings
+from jobs.deliver.outbox import new_message
 from jobs.models import OutboxRow, Subscriber
 from jobs.runtime import Runtime
+from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -18,7 +20,7 @@ def digest_slot(mode: str, hour: int, weekly_day: str, now: datetime, tz: str) -
     """The latest digest time at or before ``now`` for this subscriber (pure)."""
     local = now.astimezone(ZoneInfo(tz))
     slot = local.replace(hour=hour, minute=0, second=0, microsecond=0)
-    if mode == "weekly":
+    if mode == DeliveryMode.WEEKLY:
         back = (local.weekday() - WEEKDAYS.index(weekly_day)) % 7
         slot -= timedelta(days=back)
         if slot > local:
@@ -42,7 +44,7 @@ async def build_digests(rt: Runtime) -> int:
         waiting = (
             await s.execute(
                 select(OutboxRow.subscriber_id, OutboxRow.id, OutboxRow.notice_id)
-                .where(OutboxRow.status == "digest", OutboxRow.kind == "notice")
+                .where(OutboxRow.status == OutboxStatus.DIGEST, OutboxRow.kind == OutboxKind.NOTICE)
                 .order_by(OutboxRow.subscriber_id, OutboxRow.id)
             )
         ).all()
@@ -52,34 +54,24 @@ async def build_digests(rt: Runtime) -> int:
                 by_sub.setdefault(sid, []).append((oid, nid))
         for sid, items in by_sub.items():
             sub = await s.get(Subscriber, sid)
-            if sub is None or sub.status != "active":
+            if sub is None or sub.status != SubscriberStatus.ACTIVE:
                 continue
-            mode = "weekly" if sub.delivery == "weekly" else "daily"
+            mode = DeliveryMode.WEEKLY if sub.delivery == DeliveryMode.WEEKLY else DeliveryMode.DAILY
             if not digest_due(mode, sub.digest_hour, d.weekly_digest_day, sub.last_digest_at, now, d.timezone):
                 continue
             day = now.astimezone(ZoneInfo(d.timezone)).date().isoformat()
             for part, start in enumerate(range(0, len(items), d.digest_max_items)):
                 chunk = items[start : start + d.digest_max_items]
-                s.add(
-                    OutboxRow(
-                        subscriber_id=sid,
-                        kind="digest",
-                        ref=f"{day}:{chunk[0][0]}",
-                        payload={
-                            "notice_ids": [nid for _, nid in chunk],
-                            "part": part + 1,
-                            "parts": (len(items) + d.digest_max_items - 1) // d.digest_max_items,
-                        },
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
+                payload = {
+                    "notice_ids": [nid for _, nid in chunk],
+                    "part": part + 1,
+                    "parts": (len(items) + d.digest_max_items - 1) // d.digest_max_items,
+                }
+                s.add(OutboxRow(**new_message(sid, OutboxKind.DIGEST, f"{day}:{chunk[0][0]}", now, payload=payload)))
                 for oid, _ in chunk:
                     row = await s.get(OutboxRow, oid)
                     if row is not None:
-                        row.status = "digested"
+                        row.status = OutboxStatus.DIGESTED
                 created += 1
             sub.last_digest_at = now
     return created

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,9 +22,10 @@ from jobs.config import DeliverySettings, Settings
 from jobs.deliver.match import MatchNotice, Subscription, SubscriptionIndex, categories_to_prefixes
 from jobs.models import NoticeRow, OutboxRow, Subscriber
 from jobs.runtime import Announce
+from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
-ACTIVE_FOR_MATCHING = ("active", "paused")
-NOTICE_KINDS = ("notice",)
+ACTIVE_FOR_MATCHING = (SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)
+NOTICE_KINDS = (OutboxKind.NOTICE,)
 
 
 @dataclass
@@ -65,11 +67,11 @@ async def load_subscribers(session: AsyncSession) -> list[Subscriber]:
     return list((await session.scalars(select(Subscriber).where(Subscriber.status.in_(ACTIVE_FOR_MATCHING)))).all())
 
 
-def initial_status(sub: Subscriber) -> str:
+def initial_status(sub: Subscriber) -> OutboxStatus:
     """Where a new alert starts: sent now, kept for the digest, or held while paused."""
-    if sub.status == "paused":
-        return "held"
-    return "pending" if sub.delivery == "instant" else "digest"
+    if sub.status == SubscriberStatus.PAUSED:
+        return OutboxStatus.HELD
+    return OutboxStatus.PENDING if sub.delivery == DeliveryMode.INSTANT else OutboxStatus.DIGEST
 
 
 async def enqueue_notices(
@@ -106,7 +108,13 @@ async def enqueue_notices(
         for nid in new_ids:
             row = rows[nid]
             for sid in index.match(match_notice_of(row)):
-                session.add(_row(by_id[sid], "notice", str(nid), nid, initial_status(by_id[sid]), now))
+                session.add(
+                    OutboxRow(
+                        **new_message(
+                            sid, OutboxKind.NOTICE, str(nid), now, notice_id=nid, status=initial_status(by_id[sid])
+                        )
+                    )
+                )
                 result.notices += 1
                 result.recipients.add(sid)
     for cid in changed_ids:
@@ -152,55 +160,98 @@ async def _enqueue_change(
     originals = (
         await session.scalars(
             select(OutboxRow).where(
-                OutboxRow.kind == "notice",
+                OutboxRow.kind == OutboxKind.NOTICE,
                 OutboxRow.notice_id == root.id,
-                OutboxRow.status.in_(("pending", "sending", "sent", "digest", "held", "digested")),
+                OutboxRow.status.in_(
+                    (
+                        OutboxStatus.PENDING,
+                        OutboxStatus.SENDING,
+                        OutboxStatus.SENT,
+                        OutboxStatus.DIGEST,
+                        OutboxStatus.HELD,
+                        OutboxStatus.DIGESTED,
+                    )
+                ),
             )
         )
     ).all()
     count = 0
     for orig in originals:
-        status = "pending" if orig.status in ("sent", "sending", "pending") else orig.status
+        status = (
+            OutboxStatus.PENDING
+            if orig.status in (OutboxStatus.SENT, OutboxStatus.SENDING, OutboxStatus.PENDING)
+            else orig.status
+        )
+        payload = {"original_outbox_id": orig.id, "root_notice_id": root.id}
         session.add(
             OutboxRow(
-                subscriber_id=orig.subscriber_id,
-                kind="change",
-                ref=str(change.id),
-                notice_id=change.id,
-                payload={"original_outbox_id": orig.id, "root_notice_id": root.id},
-                status=status,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
+                **new_message(
+                    orig.subscriber_id,
+                    OutboxKind.CHANGE,
+                    str(change.id),
+                    now,
+                    notice_id=change.id,
+                    payload=payload,
+                    status=OutboxStatus(status),
+                )
             )
         )
         count += 1
-    # Reminders follow the deadline; a cancelled procedure needs none.
+    await _follow_reminders(session, change, root, now=now, delivery=delivery)
+    return count
+
+
+async def _follow_reminders(
+    session: AsyncSession, change: NoticeRow, root: NoticeRow, *, now: datetime, delivery: DeliverySettings
+) -> None:
+    """Reminders follow the deadline; a cancelled procedure needs none."""
     if change.notice_type == "cancellation":
         await session.execute(
             update(OutboxRow)
-            .where(OutboxRow.kind == "reminder", OutboxRow.notice_id == root.id, OutboxRow.status == "pending")
-            .values(status="dropped", error="procedure cancelled")
+            .where(
+                OutboxRow.kind == OutboxKind.REMINDER,
+                OutboxRow.notice_id == root.id,
+                OutboxRow.status == OutboxStatus.PENDING,
+            )
+            .values(status=OutboxStatus.DROPPED, error="procedure cancelled")
         )
     elif change.deadline is not None:
         remind_at = change.deadline - timedelta(days=delivery.reminder_days)
         await session.execute(
             update(OutboxRow)
-            .where(OutboxRow.kind == "reminder", OutboxRow.notice_id == root.id, OutboxRow.status == "pending")
+            .where(
+                OutboxRow.kind == OutboxKind.REMINDER,
+                OutboxRow.notice_id == root.id,
+                OutboxRow.status == OutboxStatus.PENDING,
+            )
             .values(next_attempt_at=max(remind_at, now), payload={"deadline": change.deadline.isoformat()})
         )
-    return count
 
 
-def _row(sub: Subscriber, kind: str, ref: str, notice_id: int | None, status: str, now: datetime) -> OutboxRow:
-    return OutboxRow(
-        subscriber_id=sub.id,
-        kind=kind,
-        ref=ref,
-        notice_id=notice_id,
-        payload={},
-        status=status,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+def new_message(
+    subscriber_id: int,
+    kind: OutboxKind,
+    ref: str,
+    now: datetime,
+    *,
+    notice_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    status: OutboxStatus = OutboxStatus.PENDING,
+    due: datetime | None = None,
+) -> dict[str, Any]:
+    """The column values of a new outbox row: the one place a message to a chat is made.
+
+    ``OutboxRow(**new_message(...))`` for one row, ``insert(OutboxRow)`` with a list of them
+    in bulk. (subscriber, kind, ref) is unique: the same message is never queued twice.
+    """
+    return {
+        "subscriber_id": subscriber_id,
+        "kind": str(kind),
+        "ref": ref,
+        "notice_id": notice_id,
+        "payload": payload or {},
+        "status": str(status),
+        "attempts": 0,
+        "next_attempt_at": due or now,
+        "created_at": now,
+    }

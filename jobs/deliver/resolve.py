@@ -18,6 +18,7 @@ from jobs.ingest.decide import changed_fields
 from jobs.models import NoticeRow, OutboxRow, Subscriber
 from jobs.rows import row_to_notice
 from jobs.runtime import Runtime
+from jobs.status import OutboxKind, OutboxStatus, SubscriberStatus
 
 
 async def resolve_batch(rt: Runtime, ids: list[int]) -> list[tuple[int, Delivery | None, str | None]]:
@@ -57,13 +58,22 @@ async def _notice_with_lots(s: AsyncSession, notice_id: object) -> NoticeRow | N
 
 async def _resolve(s: AsyncSession, outbox_id: int) -> tuple[Delivery | None, str | None]:
     row = await s.get(OutboxRow, outbox_id)
-    if row is None or row.status != "sending":
+    if row is None or row.status != OutboxStatus.SENDING:
         return None, None
     sub = await s.get(Subscriber, row.subscriber_id)
-    # an answer to the user's own question reaches them even after /stop (issue 6)
-    if sub is None or sub.status == "blocked" or (sub.status == "stopped" and row.kind != "advice"):
+    # an answer to the user's own question reaches them even after /stop
+    if (
+        sub is None
+        or sub.status == SubscriberStatus.BLOCKED
+        or (sub.status == SubscriberStatus.STOPPED and row.kind != OutboxKind.ADVICE)
+    ):
         return None, "dropped"
-    if sub.status == "paused" and row.kind in ("notice", "change", "reminder", "digest"):
+    if sub.status == SubscriberStatus.PAUSED and row.kind in (
+        OutboxKind.NOTICE,
+        OutboxKind.CHANGE,
+        OutboxKind.REMINDER,
+        OutboxKind.DIGEST,
+    ):
         return None, "held"
     notice = notices = None
     reply_to = None
@@ -72,19 +82,19 @@ async def _resolve(s: AsyncSession, outbox_id: int) -> tuple[Delivery | None, st
         if nrow is None:
             return None, "dropped"
         changed: list[str] = []
-        if row.kind == "change" and nrow.changes_notice_id is not None:
+        if row.kind == OutboxKind.CHANGE and nrow.changes_notice_id is not None:
             prev = await _notice_with_lots(s, nrow.changes_notice_id)
             if prev is not None:
                 changed = changed_fields(row_to_notice(prev), row_to_notice(nrow))
         notice = notice_view(nrow, changed)
     original = None
-    if row.kind in ("change", "reminder") and row.notice_id is not None:
+    if row.kind in (OutboxKind.CHANGE, OutboxKind.REMINDER) and row.notice_id is not None:
         reply_to = await _original_message_id(s, row)
-    if row.kind == "change":
+    if row.kind == OutboxKind.CHANGE:
         root_id = (row.payload or {}).get("root_notice_id")
         root = await _notice_with_lots(s, root_id) if root_id is not None else None
         original = notice_view(root) if root is not None else None
-    if row.kind == "digest":
+    if row.kind == OutboxKind.DIGEST:
         ids = [int(i) for i in (row.payload or {}).get("notice_ids", [])]
         nrows = (
             await s.scalars(select(NoticeRow).where(NoticeRow.id.in_(ids)).options(selectinload(NoticeRow.lots)))
@@ -111,9 +121,9 @@ async def _original_message_id(s: object, row: OutboxRow) -> int | None:
     root_id = (row.payload or {}).get("root_notice_id", row.notice_id)
     q = select(OutboxRow.telegram_message_id).where(
         OutboxRow.subscriber_id == row.subscriber_id,
-        OutboxRow.kind == "notice",
+        OutboxRow.kind == OutboxKind.NOTICE,
         OutboxRow.notice_id == root_id,
-        OutboxRow.status == "sent",
+        OutboxRow.status == OutboxStatus.SENT,
     )
     return (await s.execute(q)).scalar_one_or_none()  # type: ignore[attr-defined]
 

@@ -29,6 +29,7 @@ from jobs.deliver.ratelimit import Limiter
 from jobs.deliver.resolve import resolve_batch
 from jobs.models import OutboxRow, Subscriber
 from jobs.runtime import Runtime
+from jobs.status import OutboxKind, OutboxStatus, SubscriberStatus
 
 log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -61,8 +62,8 @@ async def release_stale(rt: Runtime) -> int:
     async with rt.db.sessions.begin() as s:
         res = await s.execute(
             update(OutboxRow)
-            .where(OutboxRow.status == "sending", OutboxRow.claimed_at < cutoff)
-            .values(status="pending", claimed_at=None, claimed_by=None)
+            .where(OutboxRow.status == OutboxStatus.SENDING, OutboxRow.claimed_at < cutoff)
+            .values(status=OutboxStatus.PENDING, claimed_at=None, claimed_by=None)
         )
     return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -73,7 +74,7 @@ async def claim(rt: Runtime, limit: int) -> list[int]:
     async with rt.db.sessions.begin() as s:
         q = (
             select(OutboxRow.id)
-            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .where(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now)
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
         )
@@ -83,8 +84,8 @@ async def claim(rt: Runtime, limit: int) -> list[int]:
         if ids:
             await s.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
-                .values(status="sending", claimed_at=now, claimed_by=WORKER)
+                .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=WORKER)
             )
     return ids
 
@@ -99,8 +100,8 @@ async def over_daily_cap(rt: Runtime, outbox_id: int) -> bool:
         .select_from(earlier)
         .where(
             earlier.subscriber_id == OutboxRow.subscriber_id,
-            earlier.kind == "notice",
-            earlier.status == "sent",
+            earlier.kind == OutboxKind.NOTICE,
+            earlier.status == OutboxStatus.SENT,
             earlier.sent_at >= since,
         )
         .scalar_subquery()
@@ -126,7 +127,7 @@ async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainR
             done = await s.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == outbox_id)
-                .values(status="sent", sent_at=now, telegram_message_id=result.message_id, error=None)
+                .values(status=OutboxStatus.SENT, sent_at=now, telegram_message_id=result.message_id, error=None)
             )
         if done.rowcount:  # type: ignore[attr-defined]
             report.sent += 1
@@ -136,35 +137,35 @@ async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainR
         if row is None:
             return
         if result.outcome is Outcome.RETRY_AFTER:
-            row.status, row.claimed_at, row.claimed_by = "pending", None, None
+            row.status, row.claimed_at, row.claimed_by = OutboxStatus.PENDING, None, None
             row.next_attempt_at = now + timedelta(seconds=result.retry_after or 1)
             report.rate_limited += 1
         elif result.outcome is Outcome.GONE:
-            row.status, row.error = "dropped", result.error
+            row.status, row.error = OutboxStatus.DROPPED, result.error
             sub = await s.get(Subscriber, row.subscriber_id)
-            if sub is not None and sub.status not in ("stopped",):
-                sub.status, sub.status_reason, sub.updated_at = "blocked", result.error, now
+            if sub is not None and sub.status not in (SubscriberStatus.STOPPED,):
+                sub.status, sub.status_reason, sub.updated_at = SubscriberStatus.BLOCKED, result.error, now
             await s.execute(
                 update(OutboxRow)
                 .where(
                     OutboxRow.subscriber_id == row.subscriber_id,
-                    OutboxRow.status.in_(("pending", "digest", "held")),
+                    OutboxRow.status.in_((OutboxStatus.PENDING, OutboxStatus.DIGEST, OutboxStatus.HELD)),
                 )
-                .values(status="dropped", error="subscriber unreachable")
+                .values(status=OutboxStatus.DROPPED, error="subscriber unreachable")
             )
             report.gone += 1
         elif result.outcome is Outcome.REJECTED:
-            row.status, row.error = "failed", result.error
+            row.status, row.error = OutboxStatus.FAILED, result.error
             report.failed += 1
         else:  # TRANSIENT
             row.attempts += 1
             row.error = result.error
             row.claimed_at = row.claimed_by = None
             if row.attempts >= d.max_attempts:
-                row.status = "failed"
+                row.status = OutboxStatus.FAILED
                 report.failed += 1
             else:
-                row.status = "pending"
+                row.status = OutboxStatus.PENDING
                 row.next_attempt_at = now + timedelta(seconds=retry_delay(row.attempts, d))
                 report.retried += 1
 
@@ -207,7 +208,7 @@ async def _send_batch(
     for oid, delivery, why in await resolve_batch(rt, ids):
         if delivery is None:
             if why:
-                await set_status(rt, oid, why, "subscriber not active" if why == "dropped" else None)
+                await set_status(rt, oid, why, "subscriber not active" if why == OutboxStatus.DROPPED else None)
             continue
         queue.append((oid, delivery))
     lease = _Lease(rt)
@@ -217,8 +218,8 @@ async def _send_batch(
         del queue[pick]
         # the chat's previous message is recorded first: order per chat, and an exact daily cap
         await in_flight.wait_for_chat(delivery.chat_id)
-        if delivery.kind == "notice" and await over_daily_cap(rt, oid):
-            await set_status(rt, oid, "digest")
+        if delivery.kind == OutboxKind.NOTICE and await over_daily_cap(rt, oid):
+            await set_status(rt, oid, OutboxStatus.DIGEST)
             report.to_digest += 1
             continue
         await in_flight.wait_for_room()
@@ -328,7 +329,7 @@ class _InFlight:
 
 
 class _Lease:
-    """Keeps this process's claim on a batch fresh while it sends (issue 7).
+    """Keeps this process's claim on a batch fresh while it sends.
 
     Another process releases rows whose claim is older than ``lease_seconds`` (their sender
     died). A live sender slowed down by long 429 pauses must not look dead: every third of the
@@ -349,7 +350,11 @@ class _Lease:
                 (
                     await s.scalars(
                         update(OutboxRow)
-                        .where(OutboxRow.id.in_(ids), OutboxRow.status == "sending", OutboxRow.claimed_by == WORKER)
+                        .where(
+                            OutboxRow.id.in_(ids),
+                            OutboxRow.status == OutboxStatus.SENDING,
+                            OutboxRow.claimed_by == WORKER,
+                        )
                         .values(claimed_at=self.rt.clock())
                         .returning(OutboxRow.id)
                     )

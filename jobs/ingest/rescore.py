@@ -24,13 +24,7 @@ async def rescore_all(db: Database, assess: Assess, *, stale_for: str | None = N
             q = select(NoticeRow).where(NoticeRow.id > last_id)
             if stale_for is not None:
                 q = q.where(or_(NoticeRow.rules_version.is_(None), NoticeRow.rules_version != stale_for))
-            rows = (
-                await s.scalars(
-                    q.order_by(NoticeRow.id)
-                    .limit(BATCH)
-                    .options(selectinload(NoticeRow.lots))
-                )
-            ).all()
+            rows = (await s.scalars(q.order_by(NoticeRow.id).limit(BATCH).options(selectinload(NoticeRow.lots)))).all()
             if not rows:
                 return count
             for row in rows:

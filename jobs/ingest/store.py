@@ -22,8 +22,6 @@ from jobs.runtime import Assess
 CHUNK = 500
 
 
-
-
 @dataclass
 class StoreResult:
     new: list[int] = field(default_factory=list)  # row ids of notices never seen before
@@ -180,6 +178,7 @@ def notice_values(
     p: _Prepared, *, source: str, now: datetime, money: MoneySettings, baseline: bool
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Column values of a notice row and its lot rows."""
+    # Long only because it names every column once; it is a plain mapping, no logic to split.
     n = p.notice
     row: dict[str, Any] = {
         "source": source,

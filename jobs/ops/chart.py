@@ -1,4 +1,4 @@
-"""The weekly chart: notices per category and suitability level, as a PNG (issue 6).
+"""The weekly chart: notices per category and suitability level, as a PNG.
 
 ``chart_counts`` (pure) puts each notice of the week in every category its CPV codes
 fall in ("other" when none); ``render_png`` draws stacked bars with matplotlib's Agg

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from jobs.db import Database
 from jobs.models import NoticeRow, OutboxRow, Source, Subscriber
+from jobs.status import OutboxStatus
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 QUEUED = ("pending", "sending")
@@ -65,7 +66,7 @@ async def snapshot(db: Database, now: datetime) -> Snapshot:
         due, oldest = (
             await s.execute(
                 select(func.count(), func.min(OutboxRow.next_attempt_at)).where(
-                    OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now
+                    OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now
                 )
             )
         ).one()
@@ -86,7 +87,7 @@ def _aware(value: Any) -> datetime:
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value  # type: ignore[no-any-return]
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 class ProcessMetrics:
@@ -112,6 +113,12 @@ class ProcessMetrics:
             "udbudsbot_process_leader_changes", "Times this process took or lost the lead", registry=r
         )
         self.leader = Gauge("udbudsbot_leader", "1 if this process leads (polls and schedules)", registry=r)
+        self.standby_skips = Counter(
+            "udbudsbot_process_standby_skips",
+            "Leader-only jobs this process skipped because another process leads, per job",
+            ["job"],
+            registry=r,
+        )
 
     def observe_drain(self, report: Any) -> None:
         """Count a ``jobs.deliver.send.DrainReport``."""

@@ -1,4 +1,4 @@
-"""Retention: old notices and finished messages are deleted after a configured time (issue 7).
+"""Retention: old notices and finished messages are deleted after a configured time.
 
 ``cutoffs`` is the pure decision (from ``[retention]`` and ``now``); ``prune`` carries it out
 in small transactions, so that it can run beside the sender on a big database. The rules:
@@ -30,10 +30,11 @@ from jobs.db import Database
 from jobs.models import NoticeRow, OutboxRow
 from jobs.people.privacy import DeletionReport, delete_rows
 from jobs.runtime import Runtime
+from jobs.status import OutboxKind, OutboxStatus
 
 log = logging.getLogger(__name__)
 
-FINISHED = ("sent", "dropped", "failed", "digested")
+FINISHED = (OutboxStatus.SENT, OutboxStatus.DROPPED, OutboxStatus.FAILED, OutboxStatus.DIGESTED)
 BATCH = 1000
 
 
@@ -75,7 +76,7 @@ async def prune_outbox(db: Database, before: datetime, *, batch: int = BATCH) ->
     old = and_(
         OutboxRow.status.in_(FINISHED),
         finished_at < before,
-        or_(OutboxRow.kind != "notice", OutboxRow.notice_id.is_(None)),
+        or_(OutboxRow.kind != OutboxKind.NOTICE, OutboxRow.notice_id.is_(None)),
     )
     total = 0
     while True:
@@ -149,7 +150,7 @@ async def _notices_in_waiting_digests(db: Database) -> list[int]:
     async with db.sessions() as s:
         payloads = (
             await s.scalars(
-                select(OutboxRow.payload).where(OutboxRow.kind == "digest", OutboxRow.status.not_in(FINISHED))
+                select(OutboxRow.payload).where(OutboxRow.kind == OutboxKind.DIGEST, OutboxRow.status.not_in(FINISHED))
             )
         ).all()
     ids = {int(i) for p in payloads for i in (p or {}).get("notice_ids", []) if str(i).isdigit()}

@@ -1,4 +1,4 @@
-"""Is the service working? The figures behind ``/stats`` (issue 6).
+"""Is the service working? The figures behind ``/stats``.
 
 ``collect`` runs a handful of small grouped queries; ``build_stats`` (pure) turns
 their rows into ``Stats``. "This week" starts Monday 00:00 local time.
@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from jobs.db import Database
 from jobs.models import AdviceRequest, Feedback, NoticeRow, OutboxRow, Source, Subscriber
+from jobs.status import OutboxStatus, SubscriberStatus
 
 LEVELS = ("suitable", "possible", "unlikely")
-SUBSCRIBED = ("active", "paused")  # counted by category and language
+SUBSCRIBED = (SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)  # counted by category and language
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,15 @@ def build_stats(raw: RawStats, start: datetime) -> Stats:
         feedback[level or ""] = (yes + int(n), no) if relevant else (yes, no + int(n))
     return Stats(
         week_start=start,
-        subscribers={s: by_status.get(s, 0) for s in ("active", "paused", "blocked", "stopped")},
+        subscribers={
+            s: by_status.get(s, 0)
+            for s in (
+                SubscriberStatus.ACTIVE,
+                SubscriberStatus.PAUSED,
+                SubscriberStatus.BLOCKED,
+                SubscriberStatus.STOPPED,
+            )
+        },
         by_language=dict(by_language),
         by_category=dict(by_category),
         notices=sum(levels.values()),
@@ -125,17 +134,21 @@ async def collect(db: Database, now: datetime, tz: str) -> Stats:
             )
         ).all()
         sent = await s.scalar(
-            select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "sent", OutboxRow.sent_at >= start)
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status == OutboxStatus.SENT, OutboxRow.sent_at >= start)
         )
         ended = (
             await s.execute(
                 select(OutboxRow.status, func.count())
-                .where(OutboxRow.status.in_(("failed", "dropped")), OutboxRow.created_at >= start)
+                .where(OutboxRow.status.in_((OutboxStatus.FAILED, OutboxStatus.DROPPED)), OutboxRow.created_at >= start)
                 .group_by(OutboxRow.status)
             )
         ).all()
         queued = await s.scalar(
-            select(func.count()).select_from(OutboxRow).where(OutboxRow.status.in_(("pending", "sending")))
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
         )
         feedback = (
             await s.execute(

@@ -1,4 +1,4 @@
-"""Advice requests: an enterprise asks, staff answer by replying, the answer goes back (issue 6).
+"""Advice requests: an enterprise asks, staff answer by replying, the answer goes back.
 
 A request is stored first and then posted to the staff chat; the id of that staff
 message maps a staff member's reply back to the request. The answer is an outbox row
@@ -15,8 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from jobs.db import Database
+from jobs.deliver.outbox import new_message
 from jobs.models import AdviceRequest, NoticeRow, OutboxRow, Subscriber
 from jobs.people.subscribers import Profile, new_subscriber
+from jobs.status import AdviceStatus, OutboxKind, SubscriberStatus
 
 MAX_QUESTION = 1000
 CONTACT_ONLY = "advice only"
@@ -76,16 +78,18 @@ async def create_request(
     async with db.sessions.begin() as s:
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
         if sub is None:
-            sub = new_subscriber(profile, now, status="stopped", reason=CONTACT_ONLY)
+            sub = new_subscriber(profile, now, status=SubscriberStatus.STOPPED, reason=CONTACT_ONLY)
             s.add(sub)
             await s.flush()
         else:
             sub.name, sub.username = (profile.name or sub.name)[:200], profile.username or sub.username
-            if sub.status == "blocked":  # they write to us, so they have unblocked the bot
-                sub.status, sub.status_reason, sub.updated_at = "stopped", CONTACT_ONLY, now
+            if sub.status == SubscriberStatus.BLOCKED:  # they write to us, so they have unblocked the bot
+                sub.status, sub.status_reason, sub.updated_at = SubscriberStatus.STOPPED, CONTACT_ONLY, now
         if notice_id is not None and await s.get(NoticeRow, notice_id) is None:
             notice_id = None
-        req = AdviceRequest(subscriber_id=sub.id, notice_id=notice_id, question=question, status="open", created_at=now)
+        req = AdviceRequest(
+            subscriber_id=sub.id, notice_id=notice_id, question=question, status=AdviceStatus.OPEN, created_at=now
+        )
         s.add(req)
         await s.flush()
         return await _view(s, req)
@@ -146,27 +150,20 @@ async def answer(
         ref = f"{request_id}:{reply_message_id}"
         exists = await s.scalar(
             select(OutboxRow.id).where(
-                OutboxRow.subscriber_id == req.subscriber_id, OutboxRow.kind == "advice", OutboxRow.ref == ref
+                OutboxRow.subscriber_id == req.subscriber_id, OutboxRow.kind == OutboxKind.ADVICE, OutboxRow.ref == ref
             )
         )
         if exists is not None:
             return Answered(await _view(s, req), first=False, duplicate=True)
-        first = req.status == "open"
-        s.add(
-            OutboxRow(
-                subscriber_id=req.subscriber_id,
-                kind="advice",
-                ref=ref,
-                notice_id=None,
-                payload={"html": html_text},
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        first = req.status == AdviceStatus.OPEN
+        s.add(OutboxRow(**new_message(req.subscriber_id, OutboxKind.ADVICE, ref, now, payload={"html": html_text})))
         if first:
-            req.status, req.answered_by, req.answered_at, req.answer = "answered", by, now, answer_text[:4000]
+            req.status, req.answered_by, req.answered_at, req.answer = (
+                AdviceStatus.ANSWERED,
+                by,
+                now,
+                answer_text[:4000],
+            )
         await s.flush()
         return Answered(await _view(s, req), first=first)
 
@@ -176,7 +173,7 @@ async def open_requests(db: Database, limit: int = 30) -> list[RequestView]:
         rows = (
             await s.scalars(
                 select(AdviceRequest)
-                .where(AdviceRequest.status == "open")
+                .where(AdviceRequest.status == AdviceStatus.OPEN)
                 .order_by(AdviceRequest.created_at, AdviceRequest.id)
                 .limit(limit)
             )
@@ -190,7 +187,7 @@ async def unposted(db: Database, limit: int = 20) -> list[RequestView]:
         rows = (
             await s.scalars(
                 select(AdviceRequest)
-                .where(AdviceRequest.status == "open", AdviceRequest.staff_message_id.is_(None))
+                .where(AdviceRequest.status == AdviceStatus.OPEN, AdviceRequest.staff_message_id.is_(None))
                 .order_by(AdviceRequest.id)
                 .limit(limit)
             )

@@ -1,4 +1,4 @@
-"""The audit log: who did what, when, to how many, with what result (issue 6).
+"""The audit log: who did what, when, to how many, with what result.
 
 Written in the same transaction as the action it records, so the log and the
 data never disagree.

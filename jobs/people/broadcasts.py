@@ -1,4 +1,4 @@
-"""Broadcasts: one message from staff to many subscribers, safely (issue 6).
+"""Broadcasts: one message from staff to many subscribers, safely.
 
 A broadcast is stored first (``draft``), then confirmed: ``scheduled`` for later, or
 fanned out at once. Fan-out turns it into one outbox row per recipient (kind
@@ -11,22 +11,20 @@ sender and rate limiter as notices. ``finish`` closes it when no row is left to 
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any, Literal
 
 from sqlalchemy import func, insert, select, update
 
 from jobs.db import Database
+from jobs.deliver.outbox import new_message
 from jobs.models import Broadcast, Feedback, OutboxRow, Subscriber
 from jobs.people import audit
+from jobs.status import BroadcastStatus, OutboxKind, OutboxStatus, SubscriberStatus
 
-MAX_VISIBLE = 4096  # Telegram's limit, counted on the text after the HTML is parsed
-PENDING = ("draft", "scheduled")
+PENDING = (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED)
 
 
 # ------------------------------------------------------------------ audience (pure)
@@ -97,74 +95,15 @@ def select_recipients(audience: Audience, candidates: Iterable[Candidate], relev
     return sorted(out)
 
 
-# ------------------------------------------------------------------ HTML checks (pure)
-
-ALLOWED_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "a",
-    "code",
-    "pre",
-    "tg-spoiler",
-    "span",
-    "blockquote",
-    "tg-emoji",
-}
-
-
-def visible_length(markup: str) -> int:
-    """Characters Telegram counts: the text after tags are dropped and references decoded."""
-    return len(html.unescape(re.sub(r"<[^>]*>", "", markup)).strip())
-
-
-class _Checker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = self.error or f"<{tag}> is not allowed"
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.error = self.error or f"</{tag}> does not close the open tag"
-        else:
-            self.stack.pop()
-
-
-def check_html(markup: str) -> str | None:
-    """Why Telegram would refuse this HTML, or None (allowed tags, properly nested, fits)."""
-    if not markup.strip():
-        return "the text is empty"
-    checker = _Checker()
-    checker.feed(markup)
-    checker.close()
-    if checker.error:
-        return checker.error
-    if checker.stack:
-        return f"<{checker.stack[-1]}> is not closed"
-    if visible_length(markup) > MAX_VISIBLE:
-        return f"the text is longer than {MAX_VISIBLE} characters"
-    return None
-
-
 # ------------------------------------------------------------------ storage
 
 
 async def _candidates(s: Any, audience: Audience) -> tuple[list[Candidate], set[int]]:
     rows = (
         await s.execute(
-            select(Subscriber.id, Subscriber.language, Subscriber.categories).where(Subscriber.status == "active")
+            select(Subscriber.id, Subscriber.language, Subscriber.categories).where(
+                Subscriber.status == SubscriberStatus.ACTIVE
+            )
         )
     ).all()
     candidates = [Candidate(r[0], r[1], tuple(r[2] or ())) for r in rows]
@@ -198,7 +137,7 @@ async def create(
             created_by=created_by,
             html=html_text,
             audience=audience.to_json(),
-            status="draft",
+            status=BroadcastStatus.DRAFT,
             send_at=send_at,
             origin_chat_id=origin_chat_id,
             created_at=now,
@@ -221,7 +160,7 @@ async def edit(db: Database, broadcast_id: int, **changes: Any) -> Broadcast | N
         raise ValueError(f"cannot change {sorted(set(changes) - allowed)}")
     async with db.sessions.begin() as s:
         row = await s.get(Broadcast, broadcast_id)
-        if row is None or row.status != "draft":
+        if row is None or row.status != BroadcastStatus.DRAFT:
             return None
         for key, value in changes.items():
             setattr(row, key, value.to_json() if isinstance(value, Audience) else value)
@@ -230,7 +169,9 @@ async def edit(db: Database, broadcast_id: int, **changes: Any) -> Broadcast | N
 
 @dataclass(frozen=True)
 class Confirmed:
-    status: Literal["scheduled", "sending", "done", "gone"]  # gone: not a draft any more
+    status: Literal[
+        BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING, BroadcastStatus.DONE, "gone"
+    ]  # gone: not a draft any more
     recipients: int = 0
     send_at: datetime | None = None
 
@@ -239,13 +180,13 @@ async def confirm(db: Database, broadcast_id: int, *, actor: int | None, now: da
     """The staff member pressed Send: schedule it, or fan it out now."""
     async with db.sessions.begin() as s:
         row = await s.get(Broadcast, broadcast_id)
-        if row is None or row.status != "draft":
+        if row is None or row.status != BroadcastStatus.DRAFT:
             return Confirmed("gone")
         if row.send_at is not None and row.send_at > now:
             res = await s.execute(
                 update(Broadcast)
-                .where(Broadcast.id == broadcast_id, Broadcast.status == "draft")
-                .values(status="scheduled")
+                .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT)
+                .values(status=BroadcastStatus.SCHEDULED)
             )
             if not res.rowcount:  # type: ignore[attr-defined]
                 return Confirmed("gone")
@@ -260,11 +201,11 @@ async def confirm(db: Database, broadcast_id: int, *, actor: int | None, now: da
                 detail=f"send_at={row.send_at.isoformat()} audience={row.audience}",
                 count=count,
             )
-            return Confirmed("scheduled", count, row.send_at)
+            return Confirmed(BroadcastStatus.SCHEDULED, count, row.send_at)
     fanned = await fan_out(db, broadcast_id, now=now, actor=actor)
     if fanned is None:
         return Confirmed("gone")
-    return Confirmed("sending" if fanned else "done", fanned)
+    return Confirmed(BroadcastStatus.SENDING if fanned else BroadcastStatus.DONE, fanned)
 
 
 async def fan_out(db: Database, broadcast_id: int, *, now: datetime, actor: int | None = None) -> int | None:
@@ -277,7 +218,7 @@ async def fan_out(db: Database, broadcast_id: int, *, now: datetime, actor: int 
         res = await s.execute(
             update(Broadcast)
             .where(Broadcast.id == broadcast_id, Broadcast.status.in_(PENDING))
-            .values(status="sending", started_at=now)
+            .values(status=BroadcastStatus.SENDING, started_at=now)
         )
         if not res.rowcount:  # type: ignore[attr-defined]
             return None
@@ -290,24 +231,11 @@ async def fan_out(db: Database, broadcast_id: int, *, now: datetime, actor: int 
         if ids:
             await s.execute(
                 insert(OutboxRow),
-                [
-                    {
-                        "subscriber_id": sid,
-                        "kind": "broadcast",
-                        "ref": str(broadcast_id),
-                        "notice_id": None,
-                        "payload": payload,
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    }
-                    for sid in ids
-                ],
+                [new_message(sid, OutboxKind.BROADCAST, str(broadcast_id), now, payload=payload) for sid in ids],
             )
         row.recipients = len(ids)
         if not ids:
-            row.status, row.finished_at = "done", now
+            row.status, row.finished_at = BroadcastStatus.DONE, now
             row.delivered = row.blocked = row.failed = 0
         audit.record(
             s,
@@ -329,7 +257,7 @@ async def start_due(db: Database, now: datetime) -> list[int]:
             (
                 await s.scalars(
                     select(Broadcast.id)
-                    .where(Broadcast.status == "scheduled", Broadcast.send_at <= now)
+                    .where(Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.send_at <= now)
                     .order_by(Broadcast.send_at, Broadcast.id)
                 )
             ).all()
@@ -347,7 +275,7 @@ async def cancel(db: Database, broadcast_id: int, *, actor: int | None, now: dat
         res = await s.execute(
             update(Broadcast)
             .where(Broadcast.id == broadcast_id, Broadcast.status.in_(PENDING))
-            .values(status="cancelled", finished_at=now)
+            .values(status=BroadcastStatus.CANCELLED, finished_at=now)
         )
         done = bool(res.rowcount)  # type: ignore[attr-defined]
         audit.record(
@@ -378,10 +306,12 @@ def progress_of(recipients: int, by_status: dict[str, int]) -> Progress:
     """Outbox rows by status → what the staff member sees (pure)."""
     return Progress(
         recipients=recipients,
-        delivered=by_status.get("sent", 0),
-        blocked=by_status.get("dropped", 0),
-        failed=by_status.get("failed", 0),
-        pending=sum(n for st, n in by_status.items() if st not in ("sent", "dropped", "failed")),
+        delivered=by_status.get(OutboxStatus.SENT, 0),
+        blocked=by_status.get(OutboxStatus.DROPPED, 0),
+        failed=by_status.get(OutboxStatus.FAILED, 0),
+        pending=sum(
+            n for st, n in by_status.items() if st not in (OutboxStatus.SENT, OutboxStatus.DROPPED, OutboxStatus.FAILED)
+        ),
     )
 
 
@@ -390,7 +320,7 @@ async def progress(db: Database, broadcast_id: int) -> Progress:
         rows = (
             await s.execute(
                 select(OutboxRow.status, func.count())
-                .where(OutboxRow.kind == "broadcast", OutboxRow.ref == str(broadcast_id))
+                .where(OutboxRow.kind == OutboxKind.BROADCAST, OutboxRow.ref == str(broadcast_id))
                 .group_by(OutboxRow.status)
             )
         ).all()
@@ -411,8 +341,10 @@ async def finish(db: Database, broadcast_id: int, *, now: datetime) -> Progress 
     async with db.sessions.begin() as s:
         res = await s.execute(
             update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status == "sending")
-            .values(status="done", finished_at=now, delivered=p.delivered, blocked=p.blocked, failed=p.failed)
+            .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SENDING)
+            .values(
+                status=BroadcastStatus.DONE, finished_at=now, delivered=p.delivered, blocked=p.blocked, failed=p.failed
+            )
         )
         if not res.rowcount:  # type: ignore[attr-defined]
             return None
@@ -440,7 +372,7 @@ async def set_progress_message(db: Database, broadcast_id: int, chat_id: int, me
 async def sending(db: Database) -> list[Broadcast]:
     """Broadcasts being sent (their progress needs watching, also after a restart)."""
     async with db.sessions() as s:
-        return list((await s.scalars(select(Broadcast).where(Broadcast.status == "sending"))).all())
+        return list((await s.scalars(select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING))).all())
 
 
 async def recent(db: Database, limit: int = 15, statuses: Sequence[str] | None = None) -> list[Broadcast]:

@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from jobs.db import Database
 from jobs.models import Base, Feedback, NoticeRow, OutboxRow, Subscriber
+from jobs.status import OutboxKind
 
 Key = Literal["subscriber", "person"]
 PERSON_NAMES = frozenset({"chat_id", "user_id", "actor"})
@@ -140,126 +141,143 @@ async def export_subscriber(
         out["exported_at"] = now.isoformat()
     async with db.sessions() as s:
         person = await _person(s, chat_id, user_id)
-        sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
-        sub_table: Table = Subscriber.__table__  # type: ignore[assignment]
-        out["subscriber"] = (
-            {c.name: _jsonable(getattr(sub, c.key)) for c in sub_table.columns} if sub is not None else None
-        )
-        others = (
-            await s.scalars(
-                select(Subscriber).where(Subscriber.id.in_(person.subscriber_ids), Subscriber.chat_id != chat_id)
-            )
-        ).all()
-        if others:  # asked in a group: the user's own private-chat subscription
-            out["other_subscriptions"] = [
-                {c.name: _jsonable(getattr(o, c.key)) for c in sub_table.columns} for o in others
-            ]
-        out["settings"] = (
-            {
-                "language": sub.language,
-                "status": sub.status,
-                "delivery": sub.delivery,
-                "digest_hour": sub.digest_hour,
-                "daily_cap": sub.daily_cap,
-                "max_value_dkk": _jsonable(sub.max_value_dkk),
-                "min_level": sub.min_level,
-                "categories": list(sub.categories or []),
-                "keywords": list(sub.keywords or []),
-            }
-            if sub is not None
-            else None
-        )
-        messages: list[dict[str, Any]] = []
-        reminders: list[dict[str, Any]] = []
-        feedback: list[dict[str, Any]] = []
-        broadcast_refs: list[str] = []
-        if person.subscriber_ids:
-            q = (
-                select(OutboxRow, NoticeRow.title)
-                .outerjoin(NoticeRow, NoticeRow.id == OutboxRow.notice_id)
-                .where(OutboxRow.subscriber_id.in_(person.subscriber_ids))
-                .order_by(OutboxRow.id)
-            )
-            for row, title in (await s.execute(q)).all():
-                item = {
-                    "id": row.id,
-                    "kind": row.kind,
-                    "ref": row.ref,
-                    "notice_id": row.notice_id,
-                    "notice_title": title,
-                    "status": row.status,
-                    "attempts": row.attempts,
-                    "created_at": _jsonable(row.created_at),
-                    "next_attempt_at": _jsonable(row.next_attempt_at),
-                    "sent_at": _jsonable(row.sent_at),
-                    "telegram_message_id": row.telegram_message_id,
-                    "error": row.error,
-                    "payload": _jsonable(row.payload or {}),
-                }
-                messages.append(item)
-                if row.kind == "reminder":
-                    reminders.append(
-                        {
-                            "notice_id": row.notice_id,
-                            "notice_title": title,
-                            "remind_at": _jsonable(row.next_attempt_at),
-                            "status": row.status,
-                        }
-                    )
-                if row.kind == "broadcast":
-                    broadcast_refs.append(row.ref)
-            fq = (
-                select(Feedback, NoticeRow.title)
-                .join(NoticeRow, NoticeRow.id == Feedback.notice_id)
-                .where(Feedback.subscriber_id.in_(person.subscriber_ids))
-                .order_by(Feedback.id)
-            )
-            for fb, title in (await s.execute(fq)).all():
-                feedback.append(
-                    {
-                        "notice_id": fb.notice_id,
-                        "notice_title": title,
-                        "relevant": fb.relevant,
-                        "level": fb.level,
-                        "created_at": _jsonable(fb.created_at),
-                    }
-                )
-        out["messages"], out["reminders"], out["feedback"] = messages, reminders, feedback
-
-        covered = {"subscribers", "outbox", "feedback"}
-        tables: dict[str, list[dict[str, Any]]] = {}
-        mentioned: list[dict[str, Any]] = []
-        columns = person_columns()
-        mentions = {(pc.table.name, pc.column.name) for pc in columns if pc.key == "person" and not pc.owner}
-        for pc in columns:
-            where = _where(pc, person)
-            if where is None:
-                continue
-            name = pc.table.name
-            if pc.owner:
-                if name in covered:
-                    continue
-                rows = (await s.execute(select(pc.table).where(where))).all()
-                seen = {r["id"] for r in tables.get(name, []) if "id" in r}
-                for r in rows:
-                    d = _row_dict(pc.table, r)
-                    for col in d:  # who else is named in the row (the advisor who answered) is theirs
-                        if (name, col) in mentions and d[col] not in person.ids:
-                            d[col] = None
-                    if d.get("id") not in seen:
-                        tables.setdefault(name, []).append(d)
-            else:
-                pk = list(pc.table.primary_key.columns)
-                if len(pk) != 1:
-                    continue
-                ids = (await s.scalars(select(pk[0]).where(where))).all()
-                if name == "subscribers":
-                    ids = [i for i in ids if i not in person.subscriber_ids]
-                mentioned.extend({"table": name, "id": i, "column": pc.column.name} for i in ids)
-        out["tables"] = {k: v for k, v in sorted(tables.items()) if v}
+        out.update(await _subscriptions(s, chat_id, person))
+        messages, reminders, broadcast_refs = await _messages(s, person)
+        out["messages"], out["reminders"] = messages, reminders
+        out["feedback"] = await _feedback(s, person)
+        out["tables"], out["mentioned_in"] = await _other_rows(s, person)
         out["broadcasts"] = await _broadcasts(s, broadcast_refs)
-        out["mentioned_in"] = mentioned
     return out
+
+
+_SUBSCRIBERS: Table = Subscriber.__table__  # type: ignore[assignment]
+SETTINGS = ("language", "status", "delivery", "digest_hour", "daily_cap", "max_value_dkk", "min_level")
+
+
+def _subscriber_dict(sub: Subscriber) -> dict[str, Any]:
+    return {c.name: _jsonable(getattr(sub, c.key)) for c in _SUBSCRIBERS.columns}
+
+
+async def _subscriptions(s: AsyncSession, chat_id: int, person: Person) -> dict[str, Any]:
+    """The chat's subscriber row and settings; asked in a group, the user's own private one too."""
+    out: dict[str, Any] = {}
+    sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
+    out["subscriber"] = _subscriber_dict(sub) if sub is not None else None
+    others = (
+        await s.scalars(
+            select(Subscriber).where(Subscriber.id.in_(person.subscriber_ids), Subscriber.chat_id != chat_id)
+        )
+    ).all()
+    if others:
+        out["other_subscriptions"] = [_subscriber_dict(o) for o in others]
+    out["settings"] = (
+        {
+            **{k: _jsonable(getattr(sub, k)) for k in SETTINGS},
+            "categories": list(sub.categories or []),
+            "keywords": list(sub.keywords or []),
+        }
+        if sub is not None
+        else None
+    )
+    return out
+
+
+async def _messages(s: AsyncSession, person: Person) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Every outbox row of the person's subscriptions, the reminders among them, and the
+    references of the broadcasts they got."""
+    messages: list[dict[str, Any]] = []
+    reminders: list[dict[str, Any]] = []
+    broadcast_refs: list[str] = []
+    if not person.subscriber_ids:
+        return messages, reminders, broadcast_refs
+    q = (
+        select(OutboxRow, NoticeRow.title)
+        .outerjoin(NoticeRow, NoticeRow.id == OutboxRow.notice_id)
+        .where(OutboxRow.subscriber_id.in_(person.subscriber_ids))
+        .order_by(OutboxRow.id)
+    )
+    for row, title in (await s.execute(q)).all():
+        messages.append(
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "ref": row.ref,
+                "notice_id": row.notice_id,
+                "notice_title": title,
+                "status": row.status,
+                "attempts": row.attempts,
+                "created_at": _jsonable(row.created_at),
+                "next_attempt_at": _jsonable(row.next_attempt_at),
+                "sent_at": _jsonable(row.sent_at),
+                "telegram_message_id": row.telegram_message_id,
+                "error": row.error,
+                "payload": _jsonable(row.payload or {}),
+            }
+        )
+        if row.kind == OutboxKind.REMINDER:
+            remind_at = _jsonable(row.next_attempt_at)
+            reminders.append(
+                {"notice_id": row.notice_id, "notice_title": title, "remind_at": remind_at, "status": row.status}
+            )
+        if row.kind == OutboxKind.BROADCAST:
+            broadcast_refs.append(row.ref)
+    return messages, reminders, broadcast_refs
+
+
+async def _feedback(s: AsyncSession, person: Person) -> list[dict[str, Any]]:
+    if not person.subscriber_ids:
+        return []
+    fq = (
+        select(Feedback, NoticeRow.title)
+        .join(NoticeRow, NoticeRow.id == Feedback.notice_id)
+        .where(Feedback.subscriber_id.in_(person.subscriber_ids))
+        .order_by(Feedback.id)
+    )
+    return [
+        {
+            "notice_id": fb.notice_id,
+            "notice_title": title,
+            "relevant": fb.relevant,
+            "level": fb.level,
+            "created_at": _jsonable(fb.created_at),
+        }
+        for fb, title in (await s.execute(fq)).all()
+    ]
+
+
+async def _other_rows(s: AsyncSession, person: Person) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Rows of every other table that are the person's (whole), and rows of others that only
+    name them (table, id and column: their content is someone else's)."""
+    covered = {"subscribers", "outbox", "feedback"}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    mentioned: list[dict[str, Any]] = []
+    columns = person_columns()
+    mentions = {(pc.table.name, pc.column.name) for pc in columns if pc.key == "person" and not pc.owner}
+    for pc in columns:
+        where = _where(pc, person)
+        if where is None:
+            continue
+        name = pc.table.name
+        if pc.owner:
+            if name in covered:
+                continue
+            seen = {r["id"] for r in tables.get(name, []) if "id" in r}
+            for r in (await s.execute(select(pc.table).where(where))).all():
+                d = _row_dict(pc.table, r)
+                for col in d:  # who else is named in the row (the advisor who answered) is theirs
+                    if (name, col) in mentions and d[col] not in person.ids:
+                        d[col] = None
+                if d.get("id") not in seen:
+                    tables.setdefault(name, []).append(d)
+        else:
+            pk = list(pc.table.primary_key.columns)
+            if len(pk) != 1:
+                continue
+            ids = (await s.scalars(select(pk[0]).where(where))).all()
+            if name == "subscribers":
+                ids = [i for i in ids if i not in person.subscriber_ids]
+            mentioned.extend({"table": name, "id": i, "column": pc.column.name} for i in ids)
+    return {k: v for k, v in sorted(tables.items()) if v}, mentioned
 
 
 async def _broadcasts(s: AsyncSession, refs: Sequence[str]) -> list[dict[str, Any]]:

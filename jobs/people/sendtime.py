@@ -1,4 +1,4 @@
-"""When should a broadcast go out? Staff type it the way they say it (issue 6).
+"""When should a broadcast go out? Staff type it the way they say it.
 
 Pure: ``parse_send_time(text, now, tz)`` with the clock injected. Danish and English,
 with or without æøå: "nu", "i morgen kl. 9", "på fredag kl. 14.30", "1/12 kl. 9",

@@ -1,4 +1,4 @@
-"""Who is staff: roles from config.toml plus those given with ``/staff add`` (issue 6).
+"""Who is staff: roles from config.toml plus those given with ``/staff add``.
 
 The role is looked up on every use (never cached), so a removal takes effect at
 once. An admin can do everything an advisor can.
@@ -99,7 +99,7 @@ async def members(db: Database, settings: StaffSettings) -> list[Member]:
     out += [Member(u, "advisor", "config") for u in settings.advisors]
     async with db.sessions() as s:
         rows = (await s.scalars(select(StaffMember).order_by(StaffMember.role, StaffMember.user_id))).all()
-    out += [Member(r.user_id, r.role, "database") for r in rows if r.role in ROLES]  # type: ignore[arg-type]
+    out += [Member(r.user_id, r.role, "database") for r in rows if r.role in ROLES]
     return out
 
 

@@ -17,8 +17,9 @@ from sqlalchemy.orm import selectinload
 
 from jobs.db import Database
 from jobs.deliver.match import SubscriptionIndex
-from jobs.deliver.outbox import match_notice_of, root_of, subscription_of
+from jobs.deliver.outbox import match_notice_of, new_message, root_of, subscription_of
 from jobs.models import Feedback, NoticeRow, OutboxRow, Subscriber
+from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
 SETTABLE = {"categories", "keywords", "max_value_dkk", "min_level", "delivery", "digest_hour", "language"}
 
@@ -37,7 +38,9 @@ async def get_subscriber(db: Database, chat_id: int) -> Subscriber | None:
         return (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
 
 
-def new_subscriber(profile: Profile, now: datetime, *, status: str = "active", reason: str | None = None) -> Subscriber:
+def new_subscriber(
+    profile: Profile, now: datetime, *, status: str = SubscriberStatus.ACTIVE, reason: str | None = None
+) -> Subscriber:
     """A subscriber row for a chat, with the default settings."""
     return Subscriber(
         chat_id=profile.chat_id,
@@ -47,7 +50,7 @@ def new_subscriber(profile: Profile, now: datetime, *, status: str = "active", r
         language=profile.language,
         status=status,
         status_reason=reason,
-        delivery="instant",
+        delivery=DeliveryMode.INSTANT,
         digest_hour=8,
         min_level="possible",
         categories=[],
@@ -73,8 +76,8 @@ async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subs
                 assert existing is not None
                 return existing, False
             return sub, True
-        if sub.status in ("stopped", "blocked"):
-            sub.status, sub.status_reason, sub.subscribed_at = "active", None, now
+        if sub.status in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED):
+            sub.status, sub.status_reason, sub.subscribed_at = SubscriberStatus.ACTIVE, None, now
         sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, now
         return sub, False
 
@@ -100,26 +103,30 @@ async def set_status(db: Database, chat_id: int, status: str, now: datetime) -> 
         if sub is None:
             return None
         sub.status, sub.updated_at = status, now
-        if status == "active":
-            await s.execute(
-                update(OutboxRow)
-                .where(OutboxRow.subscriber_id == sub.id, OutboxRow.status == "held", OutboxRow.kind == "notice")
-                .values(status="digest")
-            )
-        if status == "stopped":
+        if status == SubscriberStatus.ACTIVE:
             await s.execute(
                 update(OutboxRow)
                 .where(
                     OutboxRow.subscriber_id == sub.id,
-                    OutboxRow.status.in_(("pending", "digest", "held")),
-                    OutboxRow.kind.in_(("notice", "change", "reminder", "digest")),
+                    OutboxRow.status == OutboxStatus.HELD,
+                    OutboxRow.kind == OutboxKind.NOTICE,
                 )
-                .values(status="dropped", error="unsubscribed")
+                .values(status=OutboxStatus.DIGEST)
+            )
+        if status == SubscriberStatus.STOPPED:
+            await s.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.subscriber_id == sub.id,
+                    OutboxRow.status.in_((OutboxStatus.PENDING, OutboxStatus.DIGEST, OutboxStatus.HELD)),
+                    OutboxRow.kind.in_((OutboxKind.NOTICE, OutboxKind.CHANGE, OutboxKind.REMINDER, OutboxKind.DIGEST)),
+                )
+                .values(status=OutboxStatus.DROPPED, error="unsubscribed")
             )
         return sub
 
 
-RECEIVED = ("sent", "digested")  # an alert sent, or taken into a digest
+RECEIVED = (OutboxStatus.SENT, OutboxStatus.DIGESTED)  # an alert sent, or taken into a digest
 
 
 async def received(db: Database, chat_id: int, notice_id: int) -> bool:
@@ -181,7 +188,9 @@ async def add_reminder(db: Database, chat_id: int, notice_id: int, now: datetime
         exists = (
             await s.scalars(
                 select(OutboxRow).where(
-                    OutboxRow.subscriber_id == sub.id, OutboxRow.kind == "reminder", OutboxRow.ref == str(root.id)
+                    OutboxRow.subscriber_id == sub.id,
+                    OutboxRow.kind == OutboxKind.REMINDER,
+                    OutboxRow.ref == str(root.id),
                 )
             )
         ).one_or_none()
@@ -189,15 +198,15 @@ async def add_reminder(db: Database, chat_id: int, notice_id: int, now: datetime
             return ReminderResult("exists", exists.next_attempt_at, latest)
         s.add(
             OutboxRow(
-                subscriber_id=sub.id,
-                kind="reminder",
-                ref=str(root.id),
-                notice_id=root.id,
-                payload={"deadline": latest.isoformat()},
-                status="pending",
-                attempts=0,
-                next_attempt_at=remind_at,
-                created_at=now,
+                **new_message(
+                    sub.id,
+                    OutboxKind.REMINDER,
+                    str(root.id),
+                    now,
+                    notice_id=root.id,
+                    payload={"deadline": latest.isoformat()},
+                    due=remind_at,
+                )
             )
         )
         return ReminderResult("scheduled", remind_at, latest)
@@ -211,7 +220,7 @@ async def _latest_deadline(s: Any, root_id: int) -> datetime | None:
         .order_by(NoticeRow.id.desc())
         .limit(1)
     )
-    return (await s.execute(q)).scalar_one_or_none()  # type: ignore[no-any-return]
+    return (await s.execute(q)).scalar_one_or_none()
 
 
 async def queue_open_notices(
@@ -230,7 +239,9 @@ async def queue_open_notices(
         have = set(
             (
                 await s.scalars(
-                    select(OutboxRow.notice_id).where(OutboxRow.subscriber_id == sub.id, OutboxRow.kind == "notice")
+                    select(OutboxRow.notice_id).where(
+                        OutboxRow.subscriber_id == sub.id, OutboxRow.kind == OutboxKind.NOTICE
+                    )
                 )
             ).all()
         )
@@ -248,18 +259,6 @@ async def queue_open_notices(
                 break
             if row.id in have or not index.match(replace(match_notice_of(row), baseline=False)):
                 continue
-            s.add(
-                OutboxRow(
-                    subscriber_id=sub.id,
-                    kind="notice",
-                    ref=str(row.id),
-                    notice_id=row.id,
-                    payload={},
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
+            s.add(OutboxRow(**new_message(sub.id, OutboxKind.NOTICE, str(row.id), now, notice_id=row.id)))
             queued += 1
         return queued

@@ -1,4 +1,4 @@
-"""Every user-facing sentence about hours, in Danish and English (issue 5).
+"""Every user-facing sentence about hours, in Danish and English.
 
 Placeholders: {day} a weekday with its date ("fredag 4. december"; in sentences about one
 day, English gets "on Friday 4 December" or "tomorrow (Friday 4 December)"), {time} a clock time,

@@ -144,6 +144,8 @@ def _next_occurrence(today: date, month: int, day: int, year: int | None) -> dat
 
 def _extract_times_and_dates(text: str, found: _Found) -> str:
     """Find a time and a calendar date; return the text with what was used blanked out."""
+    # Long only by its small replacers, one per written form of a time or a date, all filling
+    # the same ``found`` in a fixed order (more specific forms first); split, they would need it passed around.
 
     def take_time(value: time | None, m: re.Match[str]) -> str:
         if value is None:
@@ -348,6 +350,27 @@ def interpret(text: str, now: datetime, settings: HoursSettings) -> Question | N
 
     if found.time is not None and part is not None:
         part = None  # an exact time says more than "in the afternoon"
+    mode = _mode(found, part, concepts, weekday_asked, relative, local, settings)
+    return Question(lang, kinds, mode, found.day, found.time, part, habitual)
+
+
+def _normalise(text: str) -> str:
+    """Lower-case and normalise dashes and apostrophes, keeping æøå for the date patterns."""
+    text = text.lower().replace("’", "'").replace("–", "-").replace("—", "-")
+    return re.sub(r"\s+", " ", text)
+
+
+def _mode(
+    found: _Found,
+    part: Part | None,
+    concepts: list[str],
+    weekday_asked: int | None,
+    relative: bool,
+    local: datetime,
+    settings: HoursSettings,
+) -> Mode:
+    """What kind of answer the question wants; sets ``found.day`` when a time implies it."""
+    today = local.date()
     mode: Mode
     if found.time is not None or part is not None:
         mode = "check"
@@ -369,10 +392,4 @@ def interpret(text: str, now: datetime, settings: HoursSettings) -> Question | N
         mode = "status"
     if "next" in concepts and weekday_asked is None and mode == "week":
         mode = "status"  # "when do you open next"
-    return Question(lang, kinds, mode, found.day, found.time, part, habitual)
-
-
-def _normalise(text: str) -> str:
-    """Lower-case and normalise dashes and apostrophes, keeping æøå for the date patterns."""
-    text = text.lower().replace("’", "'").replace("–", "-").replace("—", "-")
-    return re.sub(r"\s+", " ", text)
+    return mode

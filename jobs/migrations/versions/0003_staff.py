@@ -1,4 +1,4 @@
-"""staff, audit log, broadcasts, advice requests (issue 6)
+"""staff, audit log, broadcasts, advice requests
 
 Revision ID: 0003
 Revises: 0002

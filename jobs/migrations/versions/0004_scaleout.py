@@ -1,4 +1,4 @@
-"""shared rate limit for several processes (issue 7)
+"""shared rate limit for several processes
 
 Revision ID: 0004
 Revises: 0003
