@@ -19,6 +19,8 @@ from jobs.models import NoticeRow, OutboxRow, Subscriber
 from jobs.rows import row_to_notice
 from jobs.runtime import Runtime
 
+PERSONAL_KINDS = ("advice", "directory", "headsup")  # sent even to a chat that stopped its alerts
+
 
 async def resolve_batch(rt: Runtime, ids: list[int]) -> list[tuple[int, Delivery | None, str | None]]:
     """``resolve`` for a whole claimed batch in one session.
@@ -60,8 +62,9 @@ async def _resolve(s: AsyncSession, outbox_id: int) -> tuple[Delivery | None, st
     if row is None or row.status != "sending":
         return None, None
     sub = await s.get(Subscriber, row.subscriber_id)
-    # an answer to the user's own question reaches them even after /stop (issue 6)
-    if sub is None or sub.status == "blocked" or (sub.status == "stopped" and row.kind != "advice"):
+    # an answer to the user's own question reaches them even after /stop (issue 6), and so does
+    # what concerns their directory profile: its review, a heads-up about a purchase (issue 15)
+    if sub is None or sub.status == "blocked" or (sub.status == "stopped" and row.kind not in PERSONAL_KINDS):
         return None, "dropped"
     if sub.status == "paused" and row.kind in ("notice", "change", "reminder", "digest"):
         return None, "held"
