@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import snowballstemmer
 from sqlalchemy import Select, Text, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,7 +26,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from jobs.classify.model import Reason
 from jobs.classify.render import render_reason
 from jobs.classify.settings import SectorSettings
-from jobs.classify.textmatch import stem
 from jobs.db import Database
 from jobs.ingest.decide import changed_fields
 from jobs.models import LotRow, NoticeRow
@@ -109,8 +109,9 @@ def search_terms(text: str) -> list[str]:
     """The lower-case strings every one of which must occur: a long word's Danish stem
     (at least five letters), a short word as written."""
     terms: list[str] = []
+    danish = snowballstemmer.stemmer("danish")  # as written: the stored text has its æ, ø and å
     for word in re.findall(r"\w+", text.lower())[:MAX_WORDS]:
-        term = stem(word, "da") if len(word) >= 6 else word
+        term = danish.stemWord(word) if len(word) >= 6 else word
         term = term if len(term) >= 5 else word
         if term not in terms:
             terms.append(term)
