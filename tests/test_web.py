@@ -86,7 +86,7 @@ async def test_headers_language_and_notice_page(db: Database, db_url: str) -> No
         assert "Vinduesrengøring på skoler" not in page  # the new version has no lots
         old = (await web.get("/udbud/1")).text
         assert "Der findes en nyere version" in old and "Vinduesrengøring på skoler" in old
-        assert "<th scope=\"col\">Delaftale</th>" in old and "Oplagt" in old
+        assert '<th scope="col">Delaftale</th>' in old and "Oplagt" in old
         assert "Ændret: frist" in page and "Første udgave set" in page
         en = (await web.get(f"/udbud/{newest}?lang=en")).text
         assert '<html lang="en">' in en and "in 27 days" in en and "Changed: deadline" in en
