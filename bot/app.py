@@ -29,7 +29,7 @@ from telegram.warnings import PTBUserWarning
 from bot import ops, router, scheduled
 from bot.deps import BotData, Deps
 from bot.errors import on_error
-from bot.handlers import advice, ask, broadcast, common, notices, privacy, staff, subscribe
+from bot.handlers import advice, ask, broadcast, common, directory, notices, privacy, profile, staff, subscribe
 from bot.logsetup import protect_secrets
 from bot.sender import TelegramNotifier
 from bot.texts import COMMANDS, t
@@ -70,6 +70,11 @@ def build_application(
             engine=engine,
         )
         await ops.start_ops(app, schema=db_schema)  # leadership, /healthz, /metrics
+        if settings.web.enabled:  # the public web section beside the bot, on the same engine
+            from web.server import WebServer
+
+            app.bot_data.deps.web_server = WebServer(settings, rt=rt, host=settings.web.host, port=settings.web.port)
+            await app.bot_data.deps.web_server.start()
         for lang in ("da", "en"):
             commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
             await app.bot.set_my_commands(commands, language_code=None if lang == "da" else "en")
@@ -81,6 +86,8 @@ def build_application(
     async def post_shutdown(app: Application) -> None:
         deps = app.bot_data.deps
         if deps is not None:
+            if deps.web_server is not None:
+                await deps.web_server.stop()
             await ops.stop_ops(app)
             await deps.engine.aclose()
 
@@ -121,6 +128,8 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(ask.on_faq_button, pattern=r"^faq:"))
     app.add_handler(CallbackQueryHandler(privacy.on_delete_button, pattern=r"^del:"))
     app.add_handler(CallbackQueryHandler(subscribe.on_menu, pattern=r"^[mcs]:"))
+    app.add_handler(CommandHandler(["profil", "profile"], profile.cmd_profil))  # the directory
+    app.add_handler(CallbackQueryHandler(profile.on_button, pattern=r"^pf:"))
     add_staff_handlers(app)
     app.add_handler(MessageHandler(filters.COMMAND, common.reply_unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
@@ -147,6 +156,10 @@ def add_staff_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("requests", staff.cmd_requests))
     app.add_handler(CommandHandler("raadgivning", advice.cmd_raadgivning))
     app.add_handler(CallbackQueryHandler(advice.on_offer_button, pattern=r"^adv:q$"))
+    app.add_handler(CommandHandler("profiler", directory.cmd_profiler))
+    app.add_handler(CommandHandler("match", directory.cmd_match))
+    app.add_handler(CallbackQueryHandler(directory.on_review_button, pattern=r"^ent:"))
+    app.add_handler(CallbackQueryHandler(directory.on_headsup_button, pattern=r"^mt:"))
 
 
 def run(settings: Settings, token: str) -> None:

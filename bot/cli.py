@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     cls.add_argument("--lots", action="store_true", help="also one line per lot")
 
     sub.add_parser("run", help="run the Telegram bot with its scheduled jobs (needs TELEGRAM_BOT_TOKEN)")
+    web = sub.add_parser("web", help="serve the public web section (notices, feeds, directory, advice)")
+    web.add_argument("--host", help="address to listen on (default: web.host)")
+    web.add_argument("--port", type=int, help="port to listen on (default: web.port)")
     rescore = sub.add_parser("rescore", help="re-classify stored notices with the current rules")
     rescore.add_argument("--stale", action="store_true", help="only notices assessed by other rules")
     sub.add_parser("migrate", help="apply database migrations")
@@ -76,6 +79,21 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
+def run_web(settings: Settings, host: str | None, port: int | None) -> int:
+    from web.server import serve
+
+    host = host or settings.web.host
+    port = settings.web.port if port is None else port
+    if not 1 <= port <= 65535:
+        print(f"udbudsbot: --port must be 1-65535, not {port}", file=sys.stderr)
+        return 2
+    try:
+        return serve(settings, host, port)
+    except OSError as e:
+        print(f"udbudsbot: {e}", file=sys.stderr)
+        return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -92,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     protect_secrets(settings)  # source tokens, webhook secret, bot token, database password
     if args.command == "run":
         return run_bot(settings)
+    if args.command == "web":
+        return run_web(settings, args.host, args.port)
     return asyncio.run(dispatch(args, settings))
 
 

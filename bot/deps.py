@@ -34,6 +34,7 @@ class Deps:
     leadership: Leadership = field(default_factory=SoleLeader)
     metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
     ops_server: OpsServer | None = None
+    web_server: Any = None  # web.server.WebServer when web.enabled
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -138,6 +138,7 @@ async def progress_job(context: Context) -> None:
 async def advice_job(context: Context) -> None:
     """Post the advice requests the staff chat did not get when they were made."""
     await staffchat.repost_requests(context.bot, deps_of(context))
+    await staffchat.repost_profiles(context.bot, deps_of(context))
 
 
 @leader_only

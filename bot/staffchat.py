@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.deps import Deps
+from bot.directory_views import staff_profile_text
 from bot.staff_views import chart_png, progress_text, render_request, report_text
 from bot.texts import t
 from jobs.categories import prefix_table
+from jobs.directory import profiles as directory
 from jobs.ops.chart import weekly_data
 from jobs.people import advice
 from jobs.people import broadcasts as bc
@@ -111,3 +113,48 @@ async def show_progress(bot: Bot, deps: Deps, bid: int, lang: str, last: str) ->
     if text != last:
         await tell(bot, deps, bid, text, edit=True)
     return text
+
+
+# ---- the enterprise directory ------------------------------------------------
+
+
+def review_keyboard(view: directory.ProfileView, lang: str) -> InlineKeyboardMarkup:
+    """Approve / Reject, for exactly this revision of the profile."""
+    ref = f"{view.id}:{view.revision}"
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "btn_approve"), callback_data=f"ent:ok:{ref}"),
+                InlineKeyboardButton(t(lang, "btn_reject"), callback_data=f"ent:no:{ref}"),
+            ]
+        ]
+    )
+
+
+async def post_profile(bot: Bot, deps: Deps, view: directory.ProfileView) -> bool:
+    """Post a profile waiting for approval to the staff chat, with its review buttons."""
+    chat = deps.settings.telegram.staff_chat_id
+    if not chat:
+        log.warning("profile %s waits for approval, but no staff chat is configured (/profiler lists it)", view.id)
+        return False
+    try:
+        msg = await bot.send_message(
+            chat,
+            staff_profile_text(view, deps.categories, STAFF_LANG),
+            parse_mode=ParseMode.HTML,
+            reply_markup=review_keyboard(view, STAFF_LANG),
+            disable_web_page_preview=True,
+        )
+    except TelegramError:
+        log.exception("could not post profile %s to the staff chat (tried again later)", view.id)
+        return False
+    await directory.mark_posted(deps.rt.db, view.id, view.revision, chat, msg.message_id)
+    return True
+
+
+async def repost_profiles(bot: Bot, deps: Deps) -> None:
+    """Post the profiles waiting for approval that the staff chat did not get."""
+    if deps.settings.telegram.staff_chat_id:
+        for view in await directory.unposted(deps.rt.db):
+            if not await post_profile(bot, deps, view):
+                break

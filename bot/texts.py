@@ -551,6 +551,10 @@ EN: dict[str, str] = {
     "chart_caption": "📊 New tenders {start}–{end}: {count}",
 }
 
+from bot.texts_directory import DIRECTORY_DA, DIRECTORY_EN  # noqa: E402
+
+DA.update(DIRECTORY_DA)
+EN.update(DIRECTORY_EN)
 TEXTS = {"da": DA, "en": EN}
 COMMANDS = (
     "start",
@@ -570,6 +574,7 @@ COMMANDS = (
     "help",
     "mydata",
     "deletemydata",
+    "profil",
 )
 
 

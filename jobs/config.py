@@ -128,6 +128,7 @@ class StaffSettings:
 
     admins: tuple[int, ...] = ()
     advisors: tuple[int, ...] = ()
+    procurement: tuple[int, ...] = ()  # other departments' buyers: /match and heads-ups only
     progress_seconds: float = 3.0  # how often a broadcast's progress message is edited
     weekly_chart_hour: int = 8  # local hour on Mondays the weekly chart goes to the staff chat; -1: never
 
@@ -196,6 +197,43 @@ class OpsSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The public web section: ``udbudsbot web``, or inside ``udbudsbot run`` when enabled."""
+
+    enabled: bool = False  # also serve it from `udbudsbot run`
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = ""  # public address (https://...), for links in feeds and calendars; "": the request's
+    bot_username: str = ""  # the bot's @username (without @) for "Følg i Telegram" links; "": no links
+    page_size: int = 20
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.port <= 65535:
+            raise ValueError("port must be 1-65535")
+        if not 1 <= self.page_size <= 200:
+            raise ValueError("page_size must be 1-200")
+        if self.base_url and not self.base_url.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        name = self.bot_username
+        if name and not (5 <= len(name) <= 32 and name.replace("_", "").isascii() and name.replace("_", "").isalnum()):
+            raise ValueError("bot_username must be the bot's username without @ (5-32 of A-Z a-z 0-9 _)")
+
+
+@dataclass(frozen=True)
+class ContactSettings:
+    """The business advisors' contact details, shown on the web section."""
+
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    map_url: str = ""
+
+    def __post_init__(self) -> None:
+        if self.map_url and not self.map_url.startswith(("http://", "https://")):
+            raise ValueError("map_url must start with http:// or https://")
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -211,6 +249,8 @@ class Settings:
     hours: HoursSettings = field(default_factory=HoursSettings)
     faq: FaqSettings = field(default_factory=FaqSettings)
     staff: StaffSettings = field(default_factory=StaffSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    contact: ContactSettings = field(default_factory=ContactSettings)
     base_dir: Path = field(default=Path("."), compare=False)  # the config file's folder
 
     def __post_init__(self) -> None:

@@ -91,6 +91,9 @@ class NoticeRow(Base):
         UniqueConstraint("source", "external_id", "version", name="uq_notices_source_external_version"),
         Index("ix_notices_source_external", "source", "external_id"),
         Index("ix_notices_first_seen", "first_seen_at"),
+        # the web section's list of open notices: by deadline, and "is there a newer version"
+        Index("ix_notices_deadline", "deadline"),
+        Index("ix_notices_changes_notice_id", "changes_notice_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -350,3 +353,63 @@ class RateLimitChat(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     next_at: Mapped[float] = mapped_column(Double)
+
+
+# ---- The enterprise directory and purchase matching ------------------------------
+
+
+class Enterprise(Base):
+    """A social enterprise's profile in the directory, kept by the enterprise in the bot.
+
+    The fields are the enterprise's working copy; ``published`` is the copy staff approved
+    (what the web section shows), so an edit waiting for approval never shows unreviewed
+    text. status: draft → pending → approved | rejected; withdrawn (by the enterprise).
+    ``revision`` grows with every submission: an approval button only approves the
+    revision it was posted for.
+    """
+
+    __tablename__ = "enterprises"
+    __table_args__ = (Index("ix_enterprises_listed", "listed"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), unique=True
+    )  # the chat that keeps it
+    name: Mapped[str] = mapped_column(String(200), default="")
+    cvr: Mapped[str] = mapped_column(String(8), default="")
+    trades: Mapped[list[str]] = mapped_column(JSON, default=list)  # category keys (jobs/categories.py)
+    area: Mapped[str] = mapped_column(String(20), default="")
+    employees: Mapped[int | None] = mapped_column(Integer)
+    capacity_dkk: Mapped[Decimal | None]  # the largest contract a year it can take on
+    description: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False)  # published and not withdrawn
+    published: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    published_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)  # the staff member who decided
+    staff_chat_id: Mapped[int | None] = mapped_column(BigInteger, info={"person": False})
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PurchaseMatch(Base):
+    """A planned purchase staff matched against the directory (``/match``), and its heads-up."""
+
+    __tablename__ = "purchase_matches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text, default="")
+    cpv: Mapped[list[str]] = mapped_column(JSON, default=list)
+    value_dkk: Mapped[Decimal | None]
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
+    enterprise_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # those that fit, best first
+    headsup_at: Mapped[datetime | None]
+    headsup_count: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]

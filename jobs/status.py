@@ -25,6 +25,8 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # several waiting notices in one message
     BROADCAST = "broadcast"  # staff to many
     ADVICE = "advice"  # an advisor's answer
+    DIRECTORY = "directory"  # about the chat's directory profile (approved, rejected)
+    HEADSUP = "headsup"  # staff tell a listed enterprise about a planned purchase
     TEXT = "text"  # plain text (payload["text"])
 
 

@@ -14,7 +14,16 @@ import pytest
 
 from tests.conftest import ROOT
 
-STAGES = ("jobs.ingest", "jobs.classify", "jobs.deliver", "jobs.people", "jobs.answers", "jobs.ops")
+STAGES = (
+    "jobs.ingest",
+    "jobs.classify",
+    "jobs.deliver",
+    "jobs.people",
+    "jobs.answers",
+    "jobs.ops",
+    "jobs.publish",
+    "jobs.directory",
+)
 FACES = ("bot", "telegram", "web", "starlette", "fastapi", "jinja2")
 
 # module prefix -> imports it must never make (prefixes); first matching prefix wins
@@ -38,7 +47,25 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "jobs.ingest.parse",
         ),
     ),
-    ("jobs.people", ("jobs.ops", "jobs.ingest")),
+    ("jobs.people", ("jobs.ops", "jobs.ingest", "jobs.publish", "jobs.directory")),
+    # the web section's reads: stored notices and the pure "what changed" decision
+    (
+        "jobs.publish",
+        (
+            "jobs.deliver",
+            "jobs.people",
+            "jobs.answers",
+            "jobs.ops",
+            "jobs.directory",
+            "jobs.ingest.fetch",
+            "jobs.ingest.sources",
+            "jobs.ingest.poll",
+            "jobs.ingest.store",
+            "jobs.ingest.parse",
+        ),
+    ),
+    # the directory and purchase matching: people's data, outbox rows like broadcasts
+    ("jobs.directory", ("jobs.ingest", "jobs.deliver", "jobs.ops", "jobs.publish", "jobs.answers")),
     ("jobs.ops", ()),
     # the composition root of the engine may build every stage
     ("jobs.runtime", ()),
@@ -107,6 +134,11 @@ def test_engine_stages_keep_to_their_lane() -> None:
         ("jobs.answers.ask", "jobs.models", False),
         ("jobs.models", "jobs.people.staff", False),
         ("jobs.people.broadcasts", "jobs.deliver.outbox", True),
+        ("jobs.publish.listing", "jobs.ingest.decide", True),
+        ("jobs.publish.listing", "jobs.ingest.store", False),
+        ("jobs.directory.profiles", "jobs.people.audit", True),
+        ("jobs.directory.matching", "jobs.deliver.match", False),
+        ("jobs.people.privacy", "jobs.directory.profiles", False),
     ],
 )
 def test_the_rules_say_what_they_mean(module: str, name: str, allowed: bool) -> None:
@@ -149,3 +181,17 @@ def test_engine_runs_without_telegram_loaded() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_web_face_imports_the_engine_never_the_bot() -> None:
+    """The web section is a face of its own: the engine, never bot/ or Telegram."""
+    offenders = [
+        f"{module_name(p)}: {n}"
+        for p in sorted((ROOT / "web").rglob("*.py"))
+        for n in imports_of(p)
+        if n.split(".")[0] in ("bot", "telegram")
+        or within(n, "sqlalchemy")
+        or within(n, "jobs.models")
+        or within(n, "jobs.db")
+    ]
+    assert offenders == []

@@ -64,7 +64,15 @@ async def _change(update: Update, context: Context, args: list[str]) -> None:
     deps = deps_of(context)
     lang = await lang_of(update, context)
     role_word = args[2].lower() if len(args) == 3 else ""
-    role = {"admin": "admin", "advisor": "advisor", "rådgiver": "advisor", "raadgiver": "advisor"}.get(role_word)
+    role = {
+        "admin": "admin",
+        "advisor": "advisor",
+        "rådgiver": "advisor",
+        "raadgiver": "advisor",
+        "procurement": "procurement",
+        "indkøb": "procurement",
+        "indkoeb": "procurement",
+    }.get(role_word)
     if len(args) != 3 or not args[1].lstrip("-").isdigit() or role is None:
         await _reply(update, t(lang, "staff_usage"))
         return

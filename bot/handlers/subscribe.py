@@ -34,6 +34,7 @@ from jobs.people.preferences import (
     parse_level,
     parse_max_value,
 )
+from jobs.people.startlink import parse_payload
 from jobs.people.subscribers import (
     Subscriber,
     get_subscriber,
@@ -96,12 +97,37 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     existing = await get_subscriber(deps.rt.db, update.effective_chat.id)  # type: ignore[union-attr]
     lang = existing.language if existing else user_language(user.language_code if user else None)
-    _, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
+    sub, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
     name = html.escape((user.first_name if user else "") or "")
-    if created or existing is None or existing.status in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED):
-        await _reply(update, t(lang, "welcome", name=name), reply_markup=settings_keyboard(lang))
-    else:
-        await _reply(update, t(lang, "welcome_back", name=name), reply_markup=settings_keyboard(lang))
+    followed = await _follow_payload(update, context, sub, lang)
+    returning = existing is not None and existing.status not in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED)
+    key = "welcome_back" if returning and not created else "welcome"
+    text = t(lang, key, name=name) + (f"\n\n{followed}" if followed else "")
+    await _reply(update, text, reply_markup=settings_keyboard(lang))
+
+
+async def _follow_payload(update: Update, context: Context, sub: Subscriber, lang: str) -> str | None:
+    """``/start c_cleaning`` or ``/start k_<keyword>`` (a "Følg i Telegram" link from the web
+    section): add the category or keyword to the settings. A payload that is not
+    valid is ignored: the user gets the plain /start."""
+    deps = deps_of(context)
+    request = parse_payload((context.args or [""])[0] if context.args else "", list(deps.categories))
+    if request is None:
+        return None
+    if request.kind == "category":
+        chosen = list(sub.categories or [])
+        if request.value not in chosen:
+            chosen.append(request.value)
+            await update_settings(deps.rt.db, sub.chat_id, deps.clock(), categories=chosen)
+        return t(lang, "start_follow_category", category=html.escape(deps.categories[request.value].label(lang)))
+    words = list(sub.keywords or [])
+    if request.value not in words:
+        try:
+            words = parse_keywords(", ".join([*words, request.value]))
+        except PreferenceError:  # already 30 keywords: say so, change nothing
+            return t(lang, "start_follow_full")
+        await update_settings(deps.rt.db, sub.chat_id, deps.clock(), keywords=words)
+    return t(lang, "start_follow_keyword", keyword=html.escape(request.value))
 
 
 async def _subscriber(update: Update, context: Context) -> Subscriber | None:

@@ -20,6 +20,8 @@ from jobs.rows import row_to_notice
 from jobs.runtime import Runtime
 from jobs.status import OutboxKind, OutboxStatus, SubscriberStatus
 
+PERSONAL_KINDS = (OutboxKind.ADVICE, OutboxKind.DIRECTORY, OutboxKind.HEADSUP)  # sent even after /stop
+
 
 async def resolve_batch(rt: Runtime, ids: list[int]) -> list[tuple[int, Delivery | None, str | None]]:
     """``resolve`` for a whole claimed batch in one session.
@@ -61,11 +63,10 @@ async def _resolve(s: AsyncSession, outbox_id: int) -> tuple[Delivery | None, st
     if row is None or row.status != OutboxStatus.SENDING:
         return None, None
     sub = await s.get(Subscriber, row.subscriber_id)
-    # an answer to the user's own question reaches them even after /stop
-    if (
-        sub is None
-        or sub.status == SubscriberStatus.BLOCKED
-        or (sub.status == SubscriberStatus.STOPPED and row.kind != OutboxKind.ADVICE)
+    # what is personal reaches a chat even after /stop: an answer to its own question, the
+    # review of its directory profile, a heads-up about a purchase it was matched to
+    if sub is None or sub.status == SubscriberStatus.BLOCKED or (
+        sub.status == SubscriberStatus.STOPPED and row.kind not in PERSONAL_KINDS
     ):
         return None, "dropped"
     if sub.status == SubscriberStatus.PAUSED and row.kind in (

@@ -18,8 +18,10 @@ from jobs.db import Database
 from jobs.models import StaffMember
 from jobs.people import audit
 
-Role = Literal["admin", "advisor"]
-ROLES: tuple[Role, ...] = ("admin", "advisor")
+Role = Literal["admin", "advisor", "procurement"]
+ROLES: tuple[Role, ...] = ("admin", "advisor", "procurement")
+# admin ⊇ advisor ⊇ procurement (buyers of other departments: /match and heads-ups)
+RANK: dict[str, int] = {"procurement": 1, "advisor": 2, "admin": 3}
 
 
 def effective_role(user_id: int, settings: StaffSettings, stored: Collection[str]) -> Role | None:
@@ -28,14 +30,16 @@ def effective_role(user_id: int, settings: StaffSettings, stored: Collection[str
         return "admin"
     if user_id in settings.advisors or "advisor" in stored:
         return "advisor"
+    if user_id in settings.procurement or "procurement" in stored:
+        return "procurement"
     return None
 
 
 def allows(role: Role | None, needed: Role) -> bool:
-    """Does ``role`` allow what ``needed`` may do? (admin ⊇ advisor)."""
+    """Does ``role`` allow what ``needed`` may do? (admin ⊇ advisor ⊇ procurement)."""
     if role is None:
         return False
-    return role == "admin" or needed == "advisor"
+    return RANK[role] >= RANK[needed]
 
 
 async def stored_roles(db: Database, user_id: int) -> set[str]:
@@ -76,7 +80,7 @@ async def remove(
     db: Database, settings: StaffSettings, user_id: int, role: Role, *, actor: int | None, now: datetime
 ) -> RemoveResult:
     """Take the stored role away; roles from config.toml stay (change the file for those)."""
-    in_config = user_id in (settings.admins if role == "admin" else settings.advisors)
+    in_config = user_id in {"admin": settings.admins, "advisor": settings.advisors}.get(role, settings.procurement)
     async with db.sessions.begin() as s:
         res = await s.execute(delete(StaffMember).where(StaffMember.user_id == user_id, StaffMember.role == role))
         removed = bool(res.rowcount)  # type: ignore[attr-defined]
@@ -97,6 +101,7 @@ class Member:
 async def members(db: Database, settings: StaffSettings) -> list[Member]:
     out = [Member(u, "admin", "config") for u in settings.admins]
     out += [Member(u, "advisor", "config") for u in settings.advisors]
+    out += [Member(u, "procurement", "config") for u in settings.procurement]
     async with db.sessions() as s:
         rows = (await s.scalars(select(StaffMember).order_by(StaffMember.role, StaffMember.user_id))).all()
     out += [Member(r.user_id, r.role, "database") for r in rows if r.role in ROLES]
