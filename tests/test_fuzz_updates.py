@@ -64,8 +64,10 @@ GROUPS = [-1_001_700_000_001, -4_200_000_017]
 CHANNEL = -1_001_800_000_099
 # Staff-only commands and buttons (those registered are fuzzed): anyone else must get
 # exactly what an unknown command gets, and a silent answer to a button.
-STAFF_COMMANDS = ("broadcast", "broadcasts", "broadcast_now", "stats", "staff", "chart", "requests", "audit", "svar")
-STAFF_BUTTONS = ("bc:",)
+STAFF_COMMANDS = (
+    "broadcast", "broadcasts", "broadcast_now", "stats", "staff", "chart", "requests", "audit", "svar", "match", "profiler",
+)
+STAFF_BUTTONS = ("bc:", "ent:", "mt:")
 
 ODD = [
     "\u200f",  # right-to-left mark
