@@ -65,7 +65,17 @@ CHANNEL = -1_001_800_000_099
 # Staff-only commands and buttons (those registered are fuzzed): anyone else must get
 # exactly what an unknown command gets, and a silent answer to a button.
 STAFF_COMMANDS = (
-    "broadcast", "broadcasts", "broadcast_now", "stats", "staff", "chart", "requests", "audit", "svar", "match", "profiler",
+    "broadcast",
+    "broadcasts",
+    "broadcast_now",
+    "stats",
+    "staff",
+    "chart",
+    "requests",
+    "audit",
+    "svar",
+    "match",
+    "profiler",
 )
 STAFF_BUTTONS = ("bc:", "ent:", "mt:")
 
