@@ -19,11 +19,19 @@ from jobs.config import Settings as AppSettings
 from jobs.config import SourceSettings
 from jobs.config import secret as get_secret
 from jobs.errors import FetchError, ParseError
-from jobs.ingest.fetch import FetchResult, fetch
+from jobs.ingest.fetch import FetchResult, fetch, is_remote
 from jobs.ingest.parse import ParsedPage, detect_format, get_parser
 from jobs.notice import Notice
 
-FORMAT_OF_KIND = {"rss": "rss", "atom": "rss", "ted": "ted", "udbud": "udbud", "ocds": "ocds", "eforms": "eforms"}
+FORMAT_OF_KIND = {
+    "rss": "rss",
+    "atom": "rss",
+    "html": "html",
+    "ted": "ted",
+    "udbud": "udbud",
+    "ocds": "ocds",
+    "eforms": "eforms",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,8 @@ async def read_source(
     """Fetch every new page of ``src``; raise FetchError/ParseError for the whole source."""
     if src.kind == "ted":
         return await _read_ted(src, state, client, settings, now=now)
+    if src.kind == "html":
+        return await _read_html(src, state, client, settings)
     headers: dict[str, str] = {}
     if src.token_env:
         token = get_secret(src.token_env, env)
@@ -188,3 +198,61 @@ async def _ted_details(
         texts["ted_publication_number"] = hit.id
         detailed.append(dataclasses.replace(full, url=hit.url or full.url, texts=texts))
     return detailed
+
+
+async def _read_html(
+    src: SourceSettings, state: SourceState, client: httpx.AsyncClient, settings: AppSettings
+) -> SourceRead:
+    """A list page (conditional GET), and with ``follow_links`` each item's own page."""
+    from jobs.ingest.parse import html
+
+    out = SourceRead(cursor=state.cursor)
+    result = await fetch(
+        client, src.url, settings.fetch, base_dir=settings.base_dir, etag=state.etag, last_modified=state.last_modified
+    )
+    if result.not_modified:
+        out.not_modified = True
+        return out
+    out.etag, out.last_modified, out.pages = result.etag, result.last_modified, 1
+    base = result.url if is_remote(result.url) else src.url
+    page, items = await asyncio.to_thread(
+        html.parse_list,
+        result.body,
+        src.selectors,
+        source=src.name,
+        base_url=base,
+        content_type=result.headers.get("content-type"),
+    )
+    out.item_errors.extend(page.item_errors)
+    if not src.follow_links:
+        out.notices = page.notices
+        return out
+    budget = max(0, settings.poll.max_pages - 1)  # the list page is the first page
+    for n, item in enumerate(items):
+        url = item.notice.url
+        if not url:
+            out.notices.append(item.notice)
+            continue
+        if n >= budget:
+            out.item_errors.append(
+                f"followed {budget} item pages (poll.max_pages); the other {len(items) - n} keep the list's fields"
+            )
+            out.notices.extend(i.notice for i in items[n:])
+            break
+        try:
+            res = await fetch(client, url, settings.fetch, base_dir=settings.base_dir)
+            detailed = await asyncio.to_thread(
+                html.merge_detail,
+                item,
+                res.body,
+                src.detail_selectors,
+                source=src.name,
+                page_url=res.url if is_remote(res.url) else url,
+                content_type=res.headers.get("content-type"),
+            )
+        except (FetchError, ParseError) as e:
+            out.item_errors.append(f"{url}: item page not read ({e}); kept the list's fields")
+            detailed = item.notice
+        out.pages += 1
+        out.notices.append(detailed)
+    return out

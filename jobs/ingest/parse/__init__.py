@@ -32,9 +32,7 @@ FEED_ROOTS = {"rss", "feed", "RDF"}
 HEAD_BYTES = 65536  # the prolog (declaration, comments, DOCTYPE) must end within this
 _NAME = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _HTML_TAGS = {"html", "head", "body", "meta", "title", "div", "p", "link", "script", "style", "table", "a"}
-_FEED_LINK = re.compile(
-    rb"<link\b[^>]*\btype\s*=\s*[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE
-)
+_FEED_LINK = re.compile(rb"<link\b[^>]*\btype\s*=\s*[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 
