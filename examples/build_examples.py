@@ -9,7 +9,6 @@ no randomness, fixed ordering). See examples/README.md for what each file is.
 from __future__ import annotations
 
 import argparse
-import base64
 import csv
 import email.utils
 import json
@@ -43,22 +42,6 @@ RSS_EU = 33  # ... plus this many EU notices (title + buyer + dates)
 ATOM_EU = 2
 DEMO_2027 = 5  # RSS items re-dated so that their deadline lies in 2027
 
-# The udbud.dk API example: (file, eForms SDK example notice) per page.
-API_PAGES = [
-    [
-        "cn_24_multilingual.xml",  # Danish title and description
-        "cn-social_24.xml",  # social and other specific services (light regime)
-        "pin-cfc-social_24.xml",  # PIN as call for competition, reserved for sheltered workshops
-        "cn_24_maximal.xml",  # reserved for public service missions, SME-suitable
-        "cn-social_25.xml",  # social objectives (BT-775)
-    ],
-    [
-        "change-cn_24_open_dates.xml",  # a change notice
-        "pin-rtl_81.xml",  # reserved (res-ws)
-    ],
-]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "fixtures")
@@ -82,10 +65,6 @@ def main(argv: list[str] | None = None) -> int:
     _write(EXAMPLES / "feeds" / "kommune-atom.xml", build_atom(atom_records, cpv_by_label))
     _write(EXAMPLES / "ted" / "search-response.json", build_ted(fixtures / "ted-api-v3"))
     _write(EXAMPLES / "ocds" / "contracts-finder.json", build_ocds(fixtures / "ocds" / "contracts-finder"))
-    sdk = fixtures / "eforms" / "sdk-examples"
-    for n, names in enumerate(API_PAGES, start=1):
-        last = n == len(API_PAGES)
-        _write(EXAMPLES / "udbud-api" / f"page-{n}.json", build_api_page(sdk, names, n, last))
     return 0
 
 
@@ -244,24 +223,6 @@ def build_ocds(folder: Path) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def build_api_page(sdk: Path, names: list[str], number: int, last: bool) -> bytes:
-    items = []
-    for i, name in enumerate(names, start=1):
-        xml = (sdk / name).read_bytes()
-        items.append(
-            {
-                "id": f"udbud-eksempel-{number}-{i:02d}",
-                "publishedAt": _issue(xml),
-                "sdkExample": name,
-                "eformsXml": base64.b64encode(xml).decode("ascii"),
-            }
-        )
-    page: dict[str, Any] = {"items": items}
-    if not last:
-        page["next"] = f"page-{number + 1}.json"
-    return (json.dumps(page, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
 # --- helpers --------------------------------------------------------------------------
 
 
@@ -291,18 +252,6 @@ def _cpv(r: dict[str, Any], cpv_by_label: dict[str, str]) -> list[tuple[str, str
     if ojs and title.lower() in cpv_by_label:
         return [(cpv_by_label[title.lower()], title)]
     return []
-
-
-def _issue(xml: bytes) -> str | None:
-    d = re.search(rb"<cbc:IssueDate>([^<]+)</cbc:IssueDate>", xml)
-    t = re.search(rb"<cbc:IssueTime>([^<]+)</cbc:IssueTime>", xml)
-    if not d:
-        return None
-    day = d.group(1).decode()[:10]
-    if not t:
-        return day
-    clock = t.group(1).decode()
-    return f"{day}T{clock}"
 
 
 def _shift(dt: datetime | None, years: int) -> datetime | None:

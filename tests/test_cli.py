@@ -16,7 +16,6 @@ EVERY_FORMAT = [
     ROOT / "examples/feeds/kommune-atom.xml",
     FIXTURES / "ted-api-v3/ted-search-tenderpilot.json",
     FIXTURES / "udbud-dk/udbud.redacted.jl",
-    ROOT / "examples/udbud-api/page-2.json",
     FIXTURES / "ocds/contracts-finder/CFSearchStr.json",
 ]
 

@@ -21,10 +21,11 @@ class ParsedPage:
 
     format: str
     notices: list[Notice] = field(default_factory=list)
-    next_url: str | None = None  # the next page (OCDS links.next, udbud.dk)
+    next_url: str | None = None  # the next page (OCDS links.next)
     next_token: str | None = None  # TED iterationNextToken
     total: int | None = None  # what the source says it holds, when it says
     item_errors: list[str] = field(default_factory=list)  # items skipped, with reasons
+    items: int | None = None  # items on the page, read or not (udbud.dk: a short page is the last)
 
 
 EFORMS_ROOTS = {"ContractNotice", "PriorInformationNotice", "ContractAwardNotice"}
@@ -162,11 +163,11 @@ def _detect_json(data: bytes) -> str:
             return "ted"
         if "releases" in doc or "records" in doc or "ocid" in doc:
             return "ocds"
-        if any(k in doc for k in ("items", "data", "notices", "results")) and _looks_udbud(doc):
+        if isinstance(doc.get("bekendtgoerelser"), list):
             return "udbud"
         if "Titel" in doc or "Ordregiver" in doc:
             return "udbud-jsonl"
-    raise ParseError("JSON document of no supported kind (TED API, udbud.dk API, OCDS)")
+    raise ParseError("JSON document of no supported kind (TED API, udbud.dk data service, OCDS)")
 
 
 def _looks_ted(doc: dict[str, object]) -> bool:
@@ -174,16 +175,6 @@ def _looks_ted(doc: dict[str, object]) -> bool:
     return isinstance(notices, list) and (
         not notices or (isinstance(notices[0], dict) and ("publication-number" in notices[0] or "ND" in notices[0]))
     )
-
-
-def _looks_udbud(doc: dict[str, object]) -> bool:
-    for key in ("items", "data", "notices", "results"):
-        items = doc.get(key)
-        if isinstance(items, list):
-            return not items or (
-                isinstance(items[0], dict) and any("xml" in k.lower() or "eform" in k.lower() for k in items[0])
-            )
-    return False
 
 
 Parser = Callable[..., ParsedPage]
