@@ -26,7 +26,7 @@ SourceKind = Literal["rss", "atom", "html", "ted", "udbud", "ocds", "eforms"]
 
 @dataclass(frozen=True)
 class DatabaseSettings:
-    url: str = "sqlite+aiosqlite:///udbudsbot.sqlite3"
+    url: str = "sqlite+aiosqlite:///var/udbudsbot.sqlite3"  # relative to the config file's folder
     echo: bool = False
 
 

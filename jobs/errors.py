@@ -22,3 +22,7 @@ class FetchError(UdbudError):
 
 class ParseError(UdbudError):
     """Bytes could not be understood as any supported notice format."""
+
+
+class DatabaseError(UdbudError):
+    """The database cannot be used: an unsupported URL, or a server that cannot be reached."""
