@@ -135,8 +135,12 @@ def _cells(settings: Settings, r: Row) -> list[str]:
     deadline = n.deadline.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M") if n.deadline else "–"
     reason = render_reason(a.reasons[0], "en", sectors=settings.classifier.sectors) if a.reasons else "–"
     source = n.source + (f" (+ {', '.join(r.also_in)})" if r.also_in else "")
-    status = "closed" if r.closed else "open"
+    status = "closed" if r.closed else ("open" if n.deadline or _lot_deadline(n) else "no deadline")
     return [source, deadline, status, f"{a.level} {a.score}", n.title, n.buyer, value, reason]
+
+
+def _lot_deadline(n: Notice) -> bool:
+    return any(lot.deadline for lot in n.lots)
 
 
 def print_table(settings: Settings, rows: Sequence[Row]) -> None:
