@@ -94,7 +94,7 @@ def test_scan_without_arguments_prints_tab_separated_lines_when_piped() -> None:
     assert header.split("\t") == ["source", "deadline", "status", "level", "title", "buyer", "value", "top_reason"]
     rows = [line.split("\t") for line in lines]
     assert rows and all(len(r) == 8 for r in rows)
-    assert {r[2] for r in rows} == {"open", "closed"}
+    assert {r[2] for r in rows} == {"open", "closed", "no deadline"}
     assert max(len(line) for line in lines) > 80  # not squeezed into a terminal's width
 
 
@@ -122,11 +122,11 @@ def test_poll_once_then_rescore(tmp_path: Path) -> None:
     cfg.write_text(config, encoding="utf-8")
     first = cli("--config", str(cfg), "poll", "--once")
     assert first.returncode == 0, first.stderr
-    assert "udbud-dk-rss: 45 new, 0 changed, 0 known, 0 seen elsewhere (silent baseline)" in first.stdout
+    assert "udbud-dk-rss: 40 new, 0 changed, 0 known, 0 seen elsewhere (silent baseline)" in first.stdout
     second = cli("--config", str(cfg), "poll", "--once")
     assert second.stdout.strip() == "no source is due"
     forced = cli("--config", str(cfg), "poll", "--all")
-    assert "udbud-dk-rss: 0 new, 0 changed, 45 known" in forced.stdout
+    assert "udbud-dk-rss: 0 new, 0 changed, 40 known" in forced.stdout
     rescored = cli("--config", str(cfg), "rescore")
     assert rescored.returncode == 0
     count = int(rescored.stdout.split()[1])
