@@ -146,7 +146,9 @@ def _lot_deadline(n: Notice) -> bool:
 def print_table(settings: Settings, rows: Sequence[Row]) -> None:
     """A table for a terminal."""
     closed = sum(r.closed for r in rows)
-    table = Table(title=f"{len(rows)} notices, {len(rows) - closed} open, {closed} closed", show_lines=False)
+    undated = sum(not r.closed and not (r.notice.deadline or _lot_deadline(r.notice)) for r in rows)
+    title = f"{len(rows)} notices: {len(rows) - closed - undated} open, {undated} without a deadline, {closed} closed"
+    table = Table(title=title, show_lines=False)
     for col in COLUMNS:
         table.add_column(col, overflow="fold")
     for r in rows:
