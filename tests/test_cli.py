@@ -250,7 +250,7 @@ def test_run_retries_an_unreachable_telegram_one_line_per_attempt(tmp_path: Path
         [sys.executable, "-m", "bot", "run", "--config", str(cfg)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -264,6 +264,8 @@ def test_run_retries_an_unreachable_telegram_one_line_per_attempt(tmp_path: Path
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()
     assert lines[0].startswith("udbudsbot: Telegram is unreachable at http://127.0.0.1:1/bot (")
     assert lines[0].endswith("attempt 1 failed, retrying in 5 s")
     assert lines[1].endswith("attempt 2 failed, retrying in 10 s")
