@@ -6,17 +6,47 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
+import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from jobs.config import Settings, load_settings
-from jobs.errors import ConfigError
+from jobs.errors import ConfigError, UdbudError
+
+RETRY_FIRST_SECONDS = 5.0  # Telegram unreachable at start: wait this long, then double (capped)
+RETRY_MAX_SECONDS = 300.0
+
+
+def _global_options(*, defaults: bool) -> argparse.ArgumentParser:
+    """--config and -v, accepted before or after the subcommand: the subcommand's copies
+    have no default, so that they only override what was given before it."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        default=None if defaults else argparse.SUPPRESS,
+        help="config file (default: $UDBUDSBOT_CONFIG or ./config.toml)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=False if defaults else argparse.SUPPRESS, help="log more"
+    )
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="udbudsbot", description="Tender alerts for social enterprises.")
-    p.add_argument("--config", help="config file (default: $UDBUDSBOT_CONFIG or ./config.toml)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    p = argparse.ArgumentParser(
+        prog="udbudsbot",
+        description="Tender alerts for social enterprises.",
+        parents=[_global_options(defaults=True)],
+    )
+    common = _global_options(defaults=False)
     sub = p.add_subparsers(dest="command", required=True)
+    original = sub.add_parser
+
+    def add_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
+        return original(name, parents=[common], **kw)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     scan = sub.add_parser("scan", help="parse (and classify) files, URLs or the configured sources")
     scan.add_argument("inputs", nargs="*", metavar="PATH|URL")
@@ -62,21 +92,47 @@ def run_bot(settings: Settings) -> int:
     if token is None:
         print("udbudsbot: TELEGRAM_BOT_TOKEN is not set (the bot's token comes from the environment)", file=sys.stderr)
         return 2
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.app import run
     from jobs.answers.faq.knowledge import load_faq
 
-    try:
-        load_faq(settings.faq.resolve(settings.base_dir))  # fail early, in one line, not inside PTB
-        run(settings, token)  # PTB owns the event loop (and the signal handlers) here
-    except ConfigError as e:
-        print(f"udbudsbot: {e}", file=sys.stderr)
-        return 2
-    except InvalidToken:  # PTB's message quotes the token: say what happened without it
-        print("udbudsbot: Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)", file=sys.stderr)
-        return 2
-    return 0
+    logging.getLogger("telegram.ext").addFilter(_BootstrapFailure())  # said in one line below instead
+    attempt = 0
+    while True:
+        try:
+            load_faq(settings.faq.resolve(settings.base_dir))  # fail early, in one line, not inside PTB
+            run(settings, token)  # PTB owns the event loop (and the signal handlers) here
+            return 0
+        except ConfigError as e:
+            print(f"udbudsbot: {e}", file=sys.stderr)
+            return 2
+        except InvalidToken:  # PTB's message quotes the token: say what happened without it
+            print("udbudsbot: Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+            return 2
+        except NetworkError as e:  # at start: no network, DNS, a proxy, Telegram down
+            attempt += 1
+            delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** (attempt - 1))
+            print(
+                f"udbudsbot: Telegram is unreachable at {settings.telegram.base_url} ({_one_line(e)}); "
+                f"attempt {attempt} failed, retrying in {delay:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(delay)
+            asyncio.set_event_loop(asyncio.new_event_loop())  # PTB closed the last one
+
+
+class _BootstrapFailure(logging.Filter):
+    """PTB logs a failed start with a traceback; ``run_bot`` says it in one line and retries."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Network Retry Loop (Bootstrap")
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text[:300]
 
 
 def run_web(settings: Settings, host: str | None, port: int | None) -> int:
@@ -100,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose and args.command != "run":
+        # the command prints each source's failure once, in its summary
+        logging.getLogger("jobs.ingest.poll").setLevel(logging.CRITICAL)
     try:
         settings = load_settings(args.config)
     except ConfigError as e:
@@ -108,11 +167,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logsetup import protect_secrets
 
     protect_secrets(settings)  # source tokens, webhook secret, bot token, database password
-    if args.command == "run":
-        return run_bot(settings)
-    if args.command == "web":
-        return run_web(settings, args.host, args.port)
-    return asyncio.run(dispatch(args, settings))
+    try:
+        if args.command == "run":
+            return run_bot(settings)
+        if args.command == "web":
+            return run_web(settings, args.host, args.port)
+        return asyncio.run(dispatch(args, settings))
+    except UdbudError as e:  # a database that cannot be used, a copy that cannot start...
+        print(f"udbudsbot: {_one_line(e)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("udbudsbot: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        from jobs.db import CONNECT_ERRORS
+
+        if isinstance(e, CONNECT_ERRORS):  # the database went away during the command
+            from jobs.db import unreachable
+
+            print(f"udbudsbot: {unreachable(settings.database.url, e)}", file=sys.stderr)
+            return 1
+        if args.verbose:
+            traceback.print_exc()
+        print(
+            f"udbudsbot: {args.command} failed: {type(e).__name__}: {_one_line(e)}"
+            + ("" if args.verbose else " (run with -v to see where)"),
+            file=sys.stderr,
+        )
+        return 1
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,9 +1,12 @@
 """Build the bundled example sources under examples/ from ../shared/fixtures.
 
-    python examples/build_examples.py [--shared PATH]
+    python examples/build_examples.py [--today YYYY-MM-DD] [--shared PATH]
 
-Deterministic: the same fixtures always give byte-identical files (no clock,
-no randomness, fixed ordering). See examples/README.md for what each file is.
+Deterministic: the same fixtures and the same ``--today`` (the build date; default: the
+date of the last build, kept in examples/BUILD_DATE) always give byte-identical files (no
+clock, no randomness, fixed ordering). A few notices are re-dated relative to the build
+date so that a first run shows open tenders; everything else keeps its real dates. See
+examples/README.md for what each file is and what is changed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 import re
 import shutil
 import sys
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,6 @@ EXAMPLES = REPO / "examples"
 sys.path.insert(0, str(REPO))
 
 from jobs.ingest.parse.danish import parse_dk_amount, parse_dk_datetime, region_nuts  # noqa: E402
-from jobs.ingest.parse.text import COPENHAGEN  # noqa: E402
 from jobs.ingest.parse.udbud import record_id  # noqa: E402
 
 NS_UDBUD = "https://udbudsbot.dk/ns/feed/1.0"
@@ -36,34 +38,35 @@ NS_ATOM = "http://www.w3.org/2005/Atom"
 U = f"{{{NS_UDBUD}}}"
 DC = f"{{{NS_DC}}}"
 A = f"{{{NS_ATOM}}}"
+CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 _OJS = re.compile(r"\s+((\d{4})/S\s*\d{1,3}-(\d{6}))$")
 
 RSS_DETAILED = 7  # below-threshold records with full details in the RSS feed ...
 RSS_EU = 33  # ... plus this many EU notices (title + buyer + dates)
 ATOM_EU = 2
-DEMO_2027 = 5  # RSS items re-dated so that their deadline lies in 2027
-
-# The udbud.dk API example: (file, eForms SDK example notice) per page.
-API_PAGES = [
-    [
-        "cn_24_multilingual.xml",  # Danish title and description
-        "cn-social_24.xml",  # social and other specific services (light regime)
-        "pin-cfc-social_24.xml",  # PIN as call for competition, reserved for sheltered workshops
-        "cn_24_maximal.xml",  # reserved for public service missions, SME-suitable
-        "cn-social_25.xml",  # social objectives (BT-775)
-    ],
-    [
-        "change-cn_24_open_dates.xml",  # a change notice
-        "pin-rtl_81.xml",  # reserved (res-ws)
-    ],
-]
-
+# Records re-dated relative to the build date (see examples/README.md), by title; the first
+# record with each title. Their other fields stay as published.
+REDATED = (
+    "Udbud af elektricitet til Egetforbrug",
+    "Rådgivning og undervisning i IT-sikkerhed for nordjyske SMV’ere",
+    "Transporttjenester (ikke affaldstransport)",
+    "Tjenesteydelser i forbindelse med spildevand, affald, rengøring og miljøbeskyttelse",
+    "Vedligeholdelse af arealer",
+    "Udbud af cafédrift hos tre caféer i Aarhus kommune, Sport og Fritid",
+    "Markedsdialog - udbud af madservice til Gribskov Kommune",
+)
+OPEN_EXTRA_DAYS = 730  # a re-dated deadline: its real distance from publication, plus two years
+# eForms SDK examples re-dated the same way for the udbud.dk data-service example page.
+SERVICE_NOTICES = ("pin-cfc-social_24.xml", "cn-social_24.xml", "cn_24_multilingual.xml")
+BOTH_SOURCES = "cn-social_24.xml"  # also an eforms example source: one notice seen from two sources
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "fixtures")
+    ap.add_argument("--today", type=date.fromisoformat, help="build date (default: examples/BUILD_DATE)")
     args = ap.parse_args(argv)
     fixtures: Path = args.shared
+    today: date = args.today or date.fromisoformat((EXAMPLES / "BUILD_DATE").read_text(encoding="utf-8").strip())
     if not (fixtures / "udbud-dk" / "udbud.redacted.jl").exists():
         sys.stderr.write(f"fixtures not found under {fixtures}\n")
         return 2
@@ -75,24 +78,114 @@ def main(argv: list[str] | None = None) -> int:
     eu = [r for r in records if r["Udbudstype"] == "EU-udbud"]
 
     rss_records = detailed[:RSS_DETAILED] + eu[:RSS_EU]
-    demo = [r for r in detailed if r.get("SMV venligt") == "Ja"][:DEMO_2027]
     atom_records = detailed[RSS_DETAILED:] + plans + eu[RSS_EU : RSS_EU + ATOM_EU]
+    rss_records, atom_records = redate_records([rss_records, atom_records], today)
 
-    _write(EXAMPLES / "feeds" / "udbud-dk-rss.xml", build_rss(rss_records, demo, cpv_by_label))
+    _write(EXAMPLES / "BUILD_DATE", f"{today.isoformat()}\n".encode())
+    _write(EXAMPLES / "feeds" / "udbud-dk-rss.xml", build_rss(rss_records, cpv_by_label))
     _write(EXAMPLES / "feeds" / "kommune-atom.xml", build_atom(atom_records, cpv_by_label))
     _write(EXAMPLES / "ted" / "search-response.json", build_ted(fixtures / "ted-api-v3"))
     _write(EXAMPLES / "ocds" / "contracts-finder.json", build_ocds(fixtures / "ocds" / "contracts-finder"))
     sdk = fixtures / "eforms" / "sdk-examples"
-    for n, names in enumerate(API_PAGES, start=1):
-        last = n == len(API_PAGES)
-        _write(EXAMPLES / "udbud-api" / f"page-{n}.json", build_api_page(sdk, names, n, last))
+    notices = {name: redate_eforms((sdk / name).read_bytes(), today, i) for i, name in enumerate(SERVICE_NOTICES)}
+    _write(EXAMPLES / "udbud-dk" / "fraKilde-DKUDBUD.json", build_service_page(notices))
+    _write(EXAMPLES / "eforms" / BOTH_SOURCES, notices[BOTH_SOURCES])
     return 0
 
 
 # --- RSS 2.0 with the udbudsbot namespace -------------------------------------------
 
 
-def build_rss(records: list[dict[str, Any]], demo: list[dict[str, Any]], cpv: dict[str, str]) -> bytes:
+# --- re-dating -----------------------------------------------------------------------
+
+
+def redate_records(groups: list[list[dict[str, Any]]], today: date) -> list[list[dict[str, Any]]]:
+    """The ``REDATED`` records published in the days before ``today`` (the n-th one n+1 days
+    before), their deadline as far after publication as it really was plus OPEN_EXTRA_DAYS;
+    they keep the id of the real record. Every other record is returned as it is."""
+    wanted = list(REDATED)
+    out = []
+    for group in groups:
+        new_group = []
+        for r in group:
+            title = _title(r)[0]
+            if title in wanted:
+                n = REDATED.index(title)
+                wanted.remove(title)
+                r = _redated(r, today - timedelta(days=n + 1))
+            new_group.append(r)
+        out.append(new_group)
+    if wanted:
+        raise SystemExit(f"records to re-date not found: {wanted}")
+    return out
+
+
+def _redated(r: dict[str, Any], published: date) -> dict[str, Any]:
+    announced = parse_dk_datetime(r["Annonceret"])
+    assert announced is not None
+    shift = published - announced.date()
+    new = dict(r, _id=record_id(r), _redated=True)
+    new["Annonceret"] = _shift_dk(r["Annonceret"], shift)
+    for key in ("Tilbudsfrist", "Deadline"):
+        if r.get(key):
+            new[key] = _shift_dk(r[key], shift + timedelta(days=OPEN_EXTRA_DAYS))
+    return new
+
+
+def _shift_dk(value: str, shift: timedelta) -> str:
+    """'08-11-2021 kl. 12.00' or '08-11-2021' moved by ``shift``, in the same form."""
+    day, _, clock = value.partition(" kl. ")
+    d, m, y = (int(x) for x in day.strip().split("-"))
+    moved = date(y, m, d) + shift
+    return moved.strftime("%d-%m-%Y") + (f" kl. {clock}" if clock else "")
+
+
+def redate_eforms(xml: bytes, today: date, n: int) -> bytes:
+    """An eForms example moved so that it was issued ``n + 1`` days before ``today``: every
+    date moves by the same number of days, and dates after the issue date (deadlines,
+    contract periods) OPEN_EXTRA_DAYS more."""
+    root = etree.fromstring(xml)
+    issue = root.find(f".//{CBC}IssueDate")
+    assert issue is not None and issue.text
+    issued = date.fromisoformat(issue.text[:10])
+    shift = (today - timedelta(days=n + 1)) - issued
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not el.tag.endswith("Date") or not el.text or len(el.text) < 10:
+            continue
+        try:
+            original = date.fromisoformat(el.text[:10])
+        except ValueError:
+            continue
+        extra = OPEN_EXTRA_DAYS if original > issued else 0
+        moved = original + shift + timedelta(days=extra)
+        el.text = moved.isoformat() + el.text[10:]
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def build_service_page(notices: dict[str, bytes]) -> bytes:
+    """One page of udbud.dk's data service in the shape a public design note describes
+    (``jobs/ingest/parse/udbud.py``), around re-dated eForms SDK examples."""
+    items = []
+    for name, xml in notices.items():
+        root = etree.fromstring(xml)
+        issue = root.findtext(f".//{CBC}IssueDate") or ""
+        items.append(
+            {
+                "noticeId": root.findtext(f"{CBC}ID") or name,
+                "noticeVersion": root.findtext(f"{CBC}VersionID") or "01",
+                "registreringsTidspunkt": issue[:10] + "T" + (root.findtext(f".//{CBC}IssueTime") or "12:00:00")[:8],
+                "sdkExample": name,
+                "bekendtgoerelseXml": base64.b64encode(xml).decode("ascii"),
+            }
+        )
+    page = {"bekendtgoerelser": items, "totalt": len(items)}
+    return (json.dumps(page, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- RSS 2.0 with the udbudsbot namespace -------------------------------------------
+
+
+def build_rss(records: list[dict[str, Any]], cpv: dict[str, str]) -> bytes:
     rss = etree.Element("rss", version="2.0", nsmap={"udbud": NS_UDBUD, "dc": NS_DC})
     ch = etree.SubElement(rss, "channel")
     _sub(ch, "title", "udbud.dk – nyheder (afledt eksempel)")
@@ -108,28 +201,22 @@ def build_rss(records: list[dict[str, Any]], demo: list[dict[str, Any]], cpv: di
     _sub(ch, "lastBuildDate", email.utils.format_datetime(max(d for d in announced if d)))
     for r in records:
         _rss_item(ch, r, cpv)
-    for r in demo:
-        _rss_item(ch, r, cpv, demo=True)
     return _xml(rss)
 
 
-def _rss_item(ch: Any, r: dict[str, Any], cpv_by_label: dict[str, str], *, demo: bool = False) -> None:
+def _rss_item(ch: Any, r: dict[str, Any], cpv_by_label: dict[str, str]) -> None:
     title, ojs, url = _title(r)
     codes = _cpv(r, cpv_by_label)
     announced = parse_dk_datetime(r["Annonceret"])
     deadline_text = r.get("Deadline") or r.get("Tilbudsfrist") or ""
     deadline = parse_dk_datetime(deadline_text) if " kl. " in deadline_text else None
-    ident = record_id(r)
-    if demo:  # see examples/README.md: publication +5 years, deadline +6 years
-        announced = _shift(announced, 5)
-        deadline = _shift(deadline, 6)
-        ident += "-demo2027"
+    ident = r.get("_id") or record_id(r)
     item = etree.SubElement(ch, "item")
     _sub(item, "title", title)
     if url:
         _sub(item, "link", url)
     _sub(item, "guid", ident).set("isPermaLink", "false")
-    _sub(item, "description", _description_html(r, deadline=deadline, demo=demo))
+    _sub(item, "description", _description_html(r, deadline=deadline))
     for code, label in codes:
         _sub(item, "category", f"{code} - {label}")
     _sub(item, f"{DC}creator", r["Ordregiver"])
@@ -175,7 +262,7 @@ def build_atom(records: list[dict[str, Any]], cpv_by_label: dict[str, str]) -> b
         title, _, url = _title(r)
         when = parse_dk_datetime(r["Annonceret"])
         entry = etree.SubElement(feed, f"{A}entry")
-        _sub(entry, f"{A}id", f"urn:udbudsbot:example:{record_id(r)}")
+        _sub(entry, f"{A}id", f"urn:udbudsbot:example:{r.get('_id') or record_id(r)}")
         _sub(entry, f"{A}title", title)
         if url:
             etree.SubElement(entry, f"{A}link", href=url, rel="alternate")
@@ -192,7 +279,7 @@ def build_atom(records: list[dict[str, Any]], cpv_by_label: dict[str, str]) -> b
 
 
 def _description_html(
-    r: dict[str, Any], *, deadline: datetime | None, demo: bool = False, text_labels: bool = False
+    r: dict[str, Any], *, deadline: datetime | None, text_labels: bool = False
 ) -> str:
     parts = []
     if r.get("Opgavebeskrivelse"):
@@ -215,8 +302,11 @@ def _description_html(
     if r.get("Tildelingskriterier"):
         facts.append(("Tildelingskriterier", r["Tildelingskriterier"]))
     parts.append("<ul>" + "".join(f"<li>{k}: {_esc(v)}</li>" for k, v in facts) + "</ul>")
-    if demo:
-        parts.append("<p><em>Eksempel: datoerne er flyttet frem (deadline i 2027), så demoen har åbne udbud.</em></p>")
+    if r.get("_redated"):
+        parts.append(
+            "<p><em>Eksempel: datoerne er flyttet frem i forhold til eksemplernes byggedato, "
+            "så demoen har åbne udbud; resten er som annonceret.</em></p>"
+        )
     return "".join(parts)
 
 
@@ -224,9 +314,9 @@ def _description_html(
 
 
 def build_ted(folder: Path) -> bytes:
-    """Three real TED API v3 responses merged into one page (no next token)."""
+    """The real TED API v3 responses that carry CPV codes (``classification-cpv``, as the API
+    returns them) merged into one page (no next token)."""
     names = [
-        "ted-search-tenderpilot.json",
         "philippprimisser-max_ted-tender-alerts_ted_response.json",
         "madlad-code_tender-scan_ted_search_response.json",
     ]
@@ -242,24 +332,6 @@ def build_ocds(folder: Path) -> bytes:
     doc = json.loads((folder / "CFSearchStr.json").read_text(encoding="utf-8"))
     doc.pop("links", None)
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def build_api_page(sdk: Path, names: list[str], number: int, last: bool) -> bytes:
-    items = []
-    for i, name in enumerate(names, start=1):
-        xml = (sdk / name).read_bytes()
-        items.append(
-            {
-                "id": f"udbud-eksempel-{number}-{i:02d}",
-                "publishedAt": _issue(xml),
-                "sdkExample": name,
-                "eformsXml": base64.b64encode(xml).decode("ascii"),
-            }
-        )
-    page: dict[str, Any] = {"items": items}
-    if not last:
-        page["next"] = f"page-{number + 1}.json"
-    return (json.dumps(page, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -291,24 +363,6 @@ def _cpv(r: dict[str, Any], cpv_by_label: dict[str, str]) -> list[tuple[str, str
     if ojs and title.lower() in cpv_by_label:
         return [(cpv_by_label[title.lower()], title)]
     return []
-
-
-def _issue(xml: bytes) -> str | None:
-    d = re.search(rb"<cbc:IssueDate>([^<]+)</cbc:IssueDate>", xml)
-    t = re.search(rb"<cbc:IssueTime>([^<]+)</cbc:IssueTime>", xml)
-    if not d:
-        return None
-    day = d.group(1).decode()[:10]
-    if not t:
-        return day
-    clock = t.group(1).decode()
-    return f"{day}T{clock}"
-
-
-def _shift(dt: datetime | None, years: int) -> datetime | None:
-    if dt is None:
-        return None
-    return dt.astimezone(COPENHAGEN).replace(year=dt.year + years)
 
 
 def _esc(s: str) -> str:

@@ -37,3 +37,8 @@ def all_categories(settings: Settings) -> dict[str, Category]:
 
 def prefix_table(settings: Settings) -> dict[str, tuple[str, ...]]:
     return {k: c.cpv_prefixes for k, c in all_categories(settings).items()}
+
+
+def source_categories(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """The category each source puts all its items in (``sources[].category``), by source name."""
+    return {s.name: (s.category,) for s in settings.sources if s.category}

@@ -21,12 +21,12 @@ from jobs.errors import ConfigError
 from jobs.settings_loader import build
 
 DEFAULT_CONFIG = "config.toml"
-SourceKind = Literal["rss", "atom", "ted", "udbud", "ocds", "eforms"]
+SourceKind = Literal["rss", "atom", "html", "ted", "udbud", "ocds", "eforms"]
 
 
 @dataclass(frozen=True)
 class DatabaseSettings:
-    url: str = "sqlite+aiosqlite:///udbudsbot.sqlite3"
+    url: str = "sqlite+aiosqlite:///var/udbudsbot.sqlite3"  # relative to the config file's folder
     echo: bool = False
 
 
@@ -66,12 +66,25 @@ class SourceSettings:
     fetch_details: bool = False  # TED: fetch each notice's eForms XML
     details_url: str = ""  # TED: URL of a notice's XML, "{publication_number}" filled in; "": TED's own
     token_env: str = ""  # name of the environment variable holding a bearer token
+    category: str = ""  # a category key: every item of this source belongs to it (matched without CPV)
+    selectors: dict[str, str] = field(default_factory=dict)  # html: CSS selectors of the list page
+    follow_links: bool = False  # html: also read each item's own page
+    detail_selectors: dict[str, str] = field(default_factory=dict)  # html: CSS selectors of an item's page
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("a source needs a non-empty name")
         if not self.url.strip():
             raise ValueError(f"source {self.name!r} needs a url")
+        if self.kind == "html":
+            from jobs.ingest.settings import check_selectors  # cssselect only when a page source exists
+
+            check_selectors(self.selectors, list_page=True)
+            check_selectors(self.detail_selectors, list_page=False)
+            if self.follow_links and "link" not in self.selectors:
+                raise ValueError(f"source {self.name!r}: follow_links needs selectors.link")
+        elif self.selectors or self.detail_selectors or self.follow_links:
+            raise ValueError(f"source {self.name!r}: selectors and follow_links are for kind html only")
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,13 @@ class Settings:
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"source names must be unique: {sorted(dupes)[0]!r} repeats")
+        known = set(self.categories) | {s.name for s in self.classifier.sectors}
+        for src in self.sources:
+            if src.category and src.category not in known:
+                raise ValueError(
+                    f"source {src.name!r}: category {src.category!r} is not a category"
+                    f" (known: {', '.join(sorted(known)) or 'none'})"
+                )
 
 
 def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Settings:

@@ -9,10 +9,16 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from jobs.errors import DatabaseError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
+URL_FORMS = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER:PASSWORD@HOST:PORT/NAME"
+CONNECT_TIMEOUT = 10.0  # seconds; a server that does not answer is reported, not waited for
 # A transaction-level advisory lock per schema, released at commit.
 MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('udbudsbot:migrate'), hashtext(coalesce(current_schema(), '')))"
 
@@ -36,6 +42,7 @@ def create_database(url: str, *, echo: bool = False, schema: str | None = None) 
     ``schema`` (PostgreSQL only) puts every table in that schema via search_path:
     the tests use it so that concurrent test runs never share tables.
     """
+    check_url(url)
     if url.startswith("sqlite") and ":///" in url:
         db_file = url.split(":///", 1)[1]
         if db_file and db_file != ":memory:":
@@ -43,8 +50,10 @@ def create_database(url: str, *, echo: bool = False, schema: str | None = None) 
     kwargs: dict[str, object] = {"echo": echo}
     if url.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+        connect: dict[str, object] = {"timeout": CONNECT_TIMEOUT}
         if schema:
-            kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
+            connect["server_settings"] = {"search_path": schema}
+        kwargs["connect_args"] = connect
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -100,7 +109,50 @@ def _upgrade(conn: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
+def check_url(url: str) -> None:
+    """DatabaseError unless ``url`` is a database URL udbudsbot can use."""
+    try:
+        driver = make_url(url).drivername
+    except ArgumentError:
+        raise DatabaseError(f"database URL {url!r} cannot be read: use {URL_FORMS}") from None
+    if driver not in SUPPORTED:
+        hint = " (postgresql+asyncpg://...)" if driver.startswith("postgres") else ""
+        raise DatabaseError(f"unsupported database URL {shown_url(url)}{hint}: use {URL_FORMS}")
+
+
+def unreachable(url: str, e: BaseException) -> DatabaseError:
+    """One line saying which database could not be used, why, and what to check."""
+    reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return DatabaseError(
+        f"cannot use the database {shown_url(url)}: {reason[:300]} "
+        "(is the server running, and is database.url or UDBUDSBOT_DATABASE_URL right?)"
+    )
+
+
+# What a database that is down, missing or refusing us raises while connecting or migrating.
+CONNECT_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError, DBAPIError, NoSuchModuleError)
+try:
+    import asyncpg
+
+    CONNECT_ERRORS += (asyncpg.PostgresError, asyncpg.InterfaceError)
+except ImportError:  # pragma: no cover - asyncpg is a dependency
+    pass
+
+
 async def open_database(url: str, *, echo: bool = False, schema: str | None = None) -> Database:
+    """Create, connect and migrate; DatabaseError (one line) when the database cannot be used."""
     db = create_database(url, echo=echo, schema=schema)
-    await migrate(db)
+    try:
+        await migrate(db)
+    except CONNECT_ERRORS as e:
+        await db.close()
+        raise unreachable(url, e) from e
     return db

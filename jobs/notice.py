@@ -87,3 +87,15 @@ class Notice:
         """Cross-source identity of this exact notice (procedure + notice + version)."""
         proc = self.procedure_id or f"{self.source}:{self.id}"
         return f"{proc}|{self.id}|{self.version}"
+
+
+def is_open(notice: Notice, now: datetime) -> bool:
+    """Whether one can still bid at ``now``: no deadline passed (of the notice, or of every
+    lot when the notice has none) and not an award or a cancellation. A notice that gives
+    no deadline is open: not knowing is not closed."""
+    if notice.notice_type in (NoticeType.AWARD, NoticeType.CANCELLATION):
+        return False
+    if notice.deadline is not None:
+        return notice.deadline > now
+    lot_deadlines = [lot.deadline for lot in notice.lots if lot.deadline is not None]
+    return not lot_deadlines or max(lot_deadlines) > now

@@ -1,4 +1,4 @@
-"""udbud.dk: scraped "Nyheder" records (real, JSON lines) and the data API page shape."""
+"""udbud.dk: scraped "Nyheder" records (real, JSON lines) and the data service's page as described."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from jobs.notice import Notice, NoticeType
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 JL = SHARED / "udbud-dk" / "udbud.redacted.jl"
 SDK = SHARED / "eforms" / "sdk-examples"
-API = Path(__file__).resolve().parents[1] / "examples" / "udbud-api"
 
 
 @pytest.fixture(scope="module")
@@ -136,75 +135,73 @@ def test_bad_lines_are_item_errors_and_all_bad_is_a_parse_error() -> None:
         udbud.parse_jsonl(b"\xff\xfe\x00garbage", source="udbud.dk")
 
 
-# --- the data API page ------------------------------------------------------------
+# --- the data service page (the shape a public design note describes; see the module) ----
 
 
-def test_example_api_pages_decode_eforms_items_and_page_on() -> None:
-    page1 = udbud.parse((API / "page-1.json").read_bytes(), source="udbud.dk")
-    assert page1.format == "udbud"
-    assert page1.next_url == "page-2.json"
-    assert page1.item_errors == []
-    assert [n.texts["udbud_id"] for n in page1.notices] == [f"udbud-eksempel-1-0{i}" for i in range(1, 6)]
-    danish = page1.notices[0]  # cn_24_multilingual.xml
-    assert danish.id == "55aae64f-88a8-44a5-b2fb-8228e97fe6ee"
-    assert danish.language == "da"
-    assert danish.title.startswith("Levering af IT-tjenester")
-    assert danish.source == "udbud.dk"
-    reserved = page1.notices[2]  # pin-cfc-social_24.xml
-    assert reserved.id == "b9bcefc5-2065-4884-a723-c9d39c5c640f"
-    assert "res-ws" in reserved.reserved
-    page2 = udbud.parse((API / "page-2.json").read_bytes(), source="udbud.dk")
-    assert page2.next_url is None
-    assert page2.notices[0].notice_type is NoticeType.CHANGE
+def item(name: str, **extra: object) -> dict[str, object]:
+    """One envelope around a real eForms SDK example, as the service is described to send it."""
+    return {
+        "noticeId": f"id-of-{name}",
+        "noticeVersion": "01",
+        "registreringsTidspunkt": "2024-03-01T10:00:00",
+        "bekendtgoerelseXml": base64.b64encode((SDK / name).read_bytes()).decode(),
+        **extra,
+    }
 
 
-def _item(name: str, **extra: object) -> dict[str, object]:
-    return {"id": name, "eformsXml": base64.b64encode((SDK / name).read_bytes()).decode(), **extra}
-
-
-def test_bad_items_are_item_errors_the_others_are_kept() -> None:
+def test_page_decodes_base64_eforms_through_the_eforms_parser() -> None:
     doc = {
-        "items": [
-            _item("cn_24_multilingual.xml", url="https://udbud.dk/x"),
-            {"id": "bad-base64", "eformsXml": "this is *not* base64!"},
-            {"id": "bad-xml", "eformsXml": base64.b64encode(b"<ContractNotice><unclosed>").decode()},
-            {"id": "no-body", "title": "?"},
-            "not an object",
-            {"id": "inline", "eformsXml": (SDK / "cn-social_24.xml").read_text(encoding="utf-8")},
+        "bekendtgoerelser": [
+            item("cn_24_multilingual.xml", noticePublicationNumber="00258225-2024"),
+            item("pin-cfc-social_24.xml", registreringsTidspunkt="2024-03-02T08:30:00+01:00"),
         ],
-        "links": {"next": "https://api.udbud.dk/v1/notices?since=2024-03-01T10:00:00Z"},
+        "totalt": 2,
     }
     data = json.dumps(doc).encode()
     assert detect_format(data) == "udbud"
     page = udbud.parse(data, source="udbud.dk")
-    assert [n.texts["udbud_id"] for n in page.notices] == ["cn_24_multilingual.xml", "inline"]
-    assert page.next_url == "https://api.udbud.dk/v1/notices?since=2024-03-01T10:00:00Z"
-    assert len(page.item_errors) == 4
+    assert page.format == "udbud" and page.total == 2 and page.items == 2 and page.item_errors == []
+    danish, reserved = page.notices
+    assert danish.id == "55aae64f-88a8-44a5-b2fb-8228e97fe6ee"  # the XML's own id wins
+    assert danish.title.startswith("Levering af IT-tjenester") and danish.language == "da"
+    assert danish.source == "udbud.dk"
+    assert danish.texts["ted_publication_number"] == "00258225-2024"
+    assert udbud.registered_at(danish) == datetime(2024, 3, 1, 10, 0, tzinfo=COPENHAGEN)
+    assert "res-ws" in reserved.reserved
+    assert udbud.registered_at(reserved) == datetime(2024, 3, 2, 7, 30, tzinfo=UTC)
+    assert udbud.parse(json.dumps({"bekendtgoerelser": [], "total": 0}).encode()).total == 0
+
+
+def test_bad_items_are_item_errors_the_others_are_kept() -> None:
+    doc = {
+        "bekendtgoerelser": [
+            item("cn_24_multilingual.xml"),
+            {"noticeId": "bad-base64", "bekendtgoerelseXml": "this is *not* base64!"},
+            {"noticeId": "bad-xml", "bekendtgoerelseXml": base64.b64encode(b"<ContractNotice><x>").decode()},
+            {"noticeId": "no-body"},
+            "not an object",
+        ]
+    }
+    page = udbud.parse(json.dumps(doc).encode(), source="udbud.dk")
+    assert [n.id for n in page.notices] == ["55aae64f-88a8-44a5-b2fb-8228e97fe6ee"]
+    assert page.items == 5
     assert page.item_errors[0].startswith("item 1 (bad-base64): eForms XML is not valid base64")
     assert page.item_errors[1].startswith("item 2 (bad-xml):")
-    assert page.item_errors[2].startswith("item 3 (no-body): no eForms XML")
+    assert page.item_errors[2] == "item 3 (no-body): no eForms XML in the item (expected a base64 'bekendtgoerelseXml')"
     assert page.item_errors[3] == "item 4: not a JSON object"
-
-
-def test_item_date_and_link_fill_gaps_only() -> None:
-    item = _item("cn-social_24.xml", url="https://udbud.dk/notice/1", publishedAt="2024-03-01T10:00:00+01:00")
-    doc = {"items": [item]}
-    (n,) = udbud.parse(json.dumps(doc).encode(), source="udbud.dk").notices
-    assert n.url == "https://udbud.dk/notice/1"  # the XML has no link of its own
-    assert n.published_at is not None
-    assert n.published_at.year == 2019  # the XML's own IssueDate wins over the item's
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        (API / "page-1.json").read_bytes()[:3000],  # truncated
-        b'{"total": 3}',  # JSON of the wrong shape
-        b'[{"eformsXml": ""}]',
+        json.dumps({"bekendtgoerelser": [item("cn_24_open.xml")]}).encode()[:3000],  # truncated
+        b'{"totalt": 3}',  # no list
+        b'{"items": [{"eformsXml": "PD94"}]}',  # the page shape udbudsbot once made up
+        b"[]",
         b"not json",
     ],
 )
-def test_broken_api_pages_raise_parse_error(data: bytes) -> None:
+def test_broken_pages_raise_parse_error(data: bytes) -> None:
     with pytest.raises(ParseError):
         udbud.parse(data, source="udbud.dk")
 
@@ -217,4 +214,4 @@ def test_detection_by_content(tmp_path: Path) -> None:
     assert len(page.notices) == 250
     assert detect_format(JL.read_bytes().splitlines()[0]) == "udbud-jsonl"  # a single record
     assert detect_format(JL.read_bytes()[:-200]) == "udbud-jsonl"  # cut in the last record
-    assert detect_format((API / "page-2.json").read_bytes()) == "udbud"
+    assert detect_format(json.dumps({"bekendtgoerelser": []}).encode()) == "udbud"

@@ -1,5 +1,5 @@
 """Each source kind over real HTTP: TED (POST search, iteration paging, details),
-udbud.dk (bearer token, since paging), OCDS (links.next), and broken paging."""
+udbud.dk (bearer token, page/size/since, 416 at the end), OCDS (links.next), and broken paging."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import base64
 import json
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -93,38 +94,79 @@ async def test_ted_details_replace_summaries_and_a_missing_one_is_kept(feed_serv
     assert any("details not read" in e and "HTTP 404" in e for e in out.item_errors)
 
 
-async def test_udbud_api_needs_its_token_and_pages_since(feed_server: FeedServer) -> None:
-    xml = [
-        fixture_bytes("eforms/sdk-examples/cn_24_multilingual.xml"),
-        fixture_bytes("eforms/sdk-examples/cn_24_open.xml"),
-    ]
-    p1 = {
-        "items": [{"id": "a", "eformsXml": base64.b64encode(xml[0]).decode()}],
-        "next": feed_server.url("/api?page=2"),
-    }
-    p2 = {
-        "items": [
-            {"id": "b", "eformsXml": base64.b64encode(xml[1]).decode()},
-            {"id": "bad", "eformsXml": "!!!not base64!!!"},
-        ],
-        "next": None,
-    }
+def udbud_service(items: list[dict[str, object]], *, size: int, total: int | None = None, gone: bool = True):  # type: ignore[no-untyped-def]
+    """udbud.dk's data service as described: bearer token, pages from 1, 416 past the end."""
 
     def handler(req: BaseHTTPRequestHandler, _body: bytes) -> tuple[int, dict[str, str], bytes]:
         if req.headers.get("Authorization") != "Bearer s3cret":
-            return 401, {}, b"unauthorized"
-        return 200, {}, json.dumps(p2 if "page=2" in req.path else p1).encode()
+            return 401, {}, b'{"message": "unauthorized"}'
+        query = parse_qs(urlsplit(req.path).query)
+        page, per = int(query["page"][0]), int(query["size"][0])
+        chunk = items[(page - 1) * per : page * per]
+        if not chunk and page > 1 and gone:
+            return 416, {}, b""
+        doc: dict[str, object] = {"bekendtgoerelser": chunk}
+        if total is not None:
+            doc["totalt"] = total
+        return 200, {"Content-Type": "application/json"}, json.dumps(doc).encode()
 
-    feed_server.routes["/api"] = Route(handler=handler)
-    src = SourceSettings(name="udbud.dk", kind="udbud", url=feed_server.url("/api"), token_env="UDBUD_DK_TOKEN")
+    return handler
+
+
+def envelope(rel: str, registered: str, **extra: object) -> dict[str, object]:
+    return {
+        "noticeId": rel,
+        "noticeVersion": "01",
+        "registreringsTidspunkt": registered,
+        "bekendtgoerelseXml": base64.b64encode(fixture_bytes(rel)).decode(),
+        **extra,
+    }
+
+
+SDK = "eforms/sdk-examples/"
+PATH = "/udbud/ekstern-data/bekendtgoerelse/v1/fraKilde/DKUDBUD"
+
+
+async def test_udbud_needs_its_token_pages_until_the_end_and_keeps_since(feed_server: FeedServer) -> None:
+    items = [
+        envelope(SDK + "cn_24_multilingual.xml", "2024-03-01T10:00:00"),
+        envelope(SDK + "cn_24_open.xml", "2024-03-01T11:30:00"),
+        {"noticeId": "bad", "bekendtgoerelseXml": "!!!not base64!!!"},
+        envelope(SDK + "pin-cfc-social_24.xml", "2024-03-02T09:15:00"),
+        envelope(SDK + "cn-social_24.xml", "2024-03-02T08:00:00"),
+    ]
+    feed_server.routes[PATH] = Route(handler=udbud_service(items, size=2))
+    src = SourceSettings(
+        name="udbud.dk", kind="udbud", url=feed_server.url(PATH), token_env="UDBUD_DK_TOKEN", page_size=2
+    )
     with pytest.raises(FetchError, match="UDBUD_DK_TOKEN"):
         await read(src, env={})
-    out = await read(src, SourceState(cursor="2024-01-01T00:00:00+00:00"), env={"UDBUD_DK_TOKEN": "s3cret"})
-    assert len(out.notices) == 2 and out.pages == 2
-    assert len(out.item_errors) == 1 and "bad" in out.item_errors[0]
-    assert "since=2024-01-01" in feed_server.hits[0].path  # the cursor is sent on the first page
-    stamps = [n.published_at for n in out.notices if n.published_at]
-    assert out.cursor == max(stamps).isoformat()
+    with pytest.raises(FetchError, match="HTTP 401"):
+        await read(src, env={"UDBUD_DK_TOKEN": "wrong"})
+    feed_server.hits.clear()
+    out = await read(src, SourceState(cursor="2024-02-29T23:00:00+00:00"), env={"UDBUD_DK_TOKEN": "s3cret"})
+    assert len(out.notices) == 4 and out.pages == 3  # 2 + 2 + a short page of 1
+    assert len(out.item_errors) == 1 and out.item_errors[0].startswith("item 0 (bad)")
+    queries = [parse_qs(urlsplit(h.path).query) for h in feed_server.hits]
+    assert [q["page"] for q in queries] == [["1"], ["2"], ["3"]]
+    assert all(q["size"] == ["2"] for q in queries)
+    # the cursor minus ten minutes, as Copenhagen local time without an offset
+    assert all(q["since"] == ["2024-02-29T23:50:00"] for q in queries)
+    assert out.cursor == "2024-03-02T09:15:00+01:00"  # the latest registration, whatever the order
+    # 416 after a full last page ends the paging too
+    feed_server.hits.clear()
+    feed_server.routes[PATH] = Route(handler=udbud_service(items[:4], size=2))
+    out = await read(src, SourceState(cursor=out.cursor), env={"UDBUD_DK_TOKEN": "s3cret"})
+    assert out.pages == 2 and len(feed_server.hits) == 3
+    assert parse_qs(urlsplit(feed_server.hits[0].path).query)["since"] == ["2024-03-02T09:05:00"]
+
+
+async def test_udbud_pages_that_end_before_the_total_are_an_error(feed_server: FeedServer) -> None:
+    items = [envelope(SDK + "cn_24_multilingual.xml", "2024-03-01T10:00:00")] * 3
+    feed_server.routes[PATH] = Route(handler=udbud_service(items, size=2, total=7))
+    src = SourceSettings(name="u", kind="udbud", url=feed_server.url(PATH), token_env="T", page_size=2)
+    with pytest.raises(ParseError, match="udbud.dk says 7 notices match but its pages ended after 3"):
+        await read(src, env={"T": "s3cret"})
 
 
 async def test_ocds_follows_links_next_and_refuses_a_loop(feed_server: FeedServer) -> None:

@@ -24,8 +24,10 @@ async def poll_once(settings: Settings, *, force: bool = False) -> int:
                 )
             )
             print(f"{r.source}: {state}")
+            for err in r.item_errors:
+                print(f"udbudsbot: source {r.source}: {err}", file=sys.stderr)
         else:
-            print(f"{r.source}: FAILED: {r.error}", file=sys.stderr)
+            print(f"udbudsbot: source {r.source} FAILED: {r.error}", file=sys.stderr)
     if not reports:
         print("no source is due")
     return 0 if all(r.ok for r in reports) else 1
@@ -38,6 +40,10 @@ async def rescore(settings: Settings, *, only_stale: bool = False) -> int:
     async with open_runtime(settings) as rt:
         assert rt.assess is not None
         stale_for = rules_version(settings.classifier, settings.money) if only_stale else None
-        count = await rescore_all(rt.db, rt.assess, stale_for=stale_for)
+        count = await rescore_all(rt.db, rt.assess, stale_for=stale_for, progress=_progress)
     print(f"re-scored {count} notices")
     return 0
+
+
+def _progress(count: int) -> None:
+    print(f"rescore: {count} notices so far", file=sys.stderr, flush=True)

@@ -7,18 +7,22 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from jobs.classify.model import Assessment
+from jobs.classify.render import render_reason
 from jobs.config import Settings
 from jobs.errors import FetchError, ParseError
+from jobs.ingest.decide import collapse_same
 from jobs.ingest.fetch import fetch, is_remote, make_client
 from jobs.ingest.parse import parse_document
+from jobs.ingest.parse.text import COPENHAGEN
 from jobs.ingest.sources import SourceState, read_source
-from jobs.notice import Notice
+from jobs.notice import Notice, is_open
 from jobs.report import notice_to_dict
 from jobs.runtime import make_assess, utcnow
 
@@ -44,6 +48,10 @@ async def collect(settings: Settings, inputs: Sequence[str]) -> Scanned:
                     failures += 1
                     print(f"udbudsbot: source {src.name} ({src.url}): {e}", file=sys.stderr)
                     continue
+                except Exception as e:  # a bug or a library surprise: this source only, in one line
+                    failures += 1
+                    print(f"udbudsbot: source {src.name}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+                    continue
                 notices.extend(read.notices)
                 for err in read.item_errors:
                     print(f"udbudsbot: source {src.name}: {err}", file=sys.stderr)
@@ -57,6 +65,10 @@ async def collect(settings: Settings, inputs: Sequence[str]) -> Scanned:
                 failures += 1
                 print(f"udbudsbot: {item}: {e}", file=sys.stderr)
                 continue
+            except Exception as e:
+                failures += 1
+                print(f"udbudsbot: {item}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+                continue
             notices.extend(page.notices)
             for err in page.item_errors:
                 print(f"udbudsbot: {item}: {err}", file=sys.stderr)
@@ -67,33 +79,91 @@ def _source_name(item: str) -> str:
     return item if is_remote(item) else Path(item).name
 
 
+@dataclass
+class Row:
+    """One tender as scan shows it: its latest notice, the assessment, and where else it was seen."""
+
+    notice: Notice
+    assessment: Assessment
+    closed: bool
+    also_in: list[str]
+
+
+LEVEL_ORDER = {"suitable": 0, "possible": 1, "unlikely": 2}
+
+
+def scan_rows(settings: Settings, notices: Sequence[Notice], now: datetime) -> list[Row]:
+    """Each tender once (``collapse_same``), open ones first, then by level and deadline."""
+    assess = make_assess(settings, lambda: now)
+    rows = []
+    for n, others in collapse_same(notices):
+        also = sorted({o.source for o in others} - {n.source})
+        rows.append(Row(n, assess(n), not is_open(n, now), also))
+    far = datetime.max.replace(tzinfo=UTC)
+    rows.sort(key=lambda r: (r.closed, LEVEL_ORDER.get(r.assessment.level, 3), r.notice.deadline or far))
+    return rows
+
+
 async def scan(settings: Settings, inputs: Sequence[str], *, as_json: bool) -> int:
+    """Print each tender once; exit 1 when any input or source failed (the others are printed)."""
     scanned = await collect(settings, inputs)
-    assess = make_assess(settings)
-    rows = [(n, assess(n)) for n in scanned.notices]
+    rows = scan_rows(settings, scanned.notices, utcnow())
     if as_json:
-        out = sys.stdout
-        for n, a in rows:
-            d = notice_to_dict(n)
-            d.update(score=a.score, level=a.level, reasons=[r.to_dict() for r in a.reasons])
-            out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        for r in rows:
+            d = notice_to_dict(r.notice)
+            d.update(
+                score=r.assessment.score,
+                level=r.assessment.level,
+                reasons=[x.to_dict() for x in r.assessment.reasons],
+                closed=r.closed,
+                also_in=r.also_in,
+            )
+            sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+    elif sys.stdout.isatty():
+        print_table(settings, rows)
     else:
-        print_table(rows)
-    return 1 if scanned.failures and not scanned.notices else 0
+        print_lines(settings, rows)
+    return 1 if scanned.failures else 0
 
 
-def print_table(rows: Sequence[tuple[Notice, Assessment]]) -> None:
-    console = Console()
-    table = Table(title=f"{len(rows)} notices", show_lines=False)
-    for col in ("Source", "Deadline", "Title", "Buyer", "Value", "Level", "Top reason"):
+COLUMNS = ("Source", "Deadline", "Status", "Level", "Title", "Buyer", "Value", "Top reason")
+
+
+def _cells(settings: Settings, r: Row) -> list[str]:
+    n, a = r.notice, r.assessment
+    value = f"{n.value:,.0f} {n.currency or ''}".strip() if n.value is not None else "–"
+    deadline = n.deadline.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M") if n.deadline else "–"
+    reason = render_reason(a.reasons[0], "en", sectors=settings.classifier.sectors) if a.reasons else "–"
+    source = n.source + (f" (+ {', '.join(r.also_in)})" if r.also_in else "")
+    status = "closed" if r.closed else ("open" if n.deadline or _lot_deadline(n) else "no deadline")
+    return [source, deadline, status, f"{a.level} {a.score}", n.title, n.buyer, value, reason]
+
+
+def _lot_deadline(n: Notice) -> bool:
+    return any(lot.deadline for lot in n.lots)
+
+
+def print_table(settings: Settings, rows: Sequence[Row]) -> None:
+    """A table for a terminal."""
+    closed = sum(r.closed for r in rows)
+    undated = sum(not r.closed and not (r.notice.deadline or _lot_deadline(r.notice)) for r in rows)
+    title = f"{len(rows)} notices: {len(rows) - closed - undated} open, {undated} without a deadline, {closed} closed"
+    table = Table(title=title, show_lines=False)
+    for col in COLUMNS:
         table.add_column(col, overflow="fold")
-    for n, a in rows:
-        value = f"{n.value:,.0f} {n.currency or ''}".strip() if n.value is not None else "–"
-        deadline = n.deadline.strftime("%Y-%m-%d %H:%M") if n.deadline else "–"
-        top = a.reasons[0].to_dict() if a.reasons else None
-        reason = f"{top['signal']} ({top['weight']:+d})" if top else "–"
-        table.add_row(n.source, deadline, n.title[:90], n.buyer[:40], value, f"{a.level} {a.score}", reason)
-    console.print(table)
+    for r in rows:
+        cells = _cells(settings, r)
+        cells[4], cells[5] = cells[4][:90], cells[5][:40]
+        table.add_row(*cells, style="dim" if r.closed else None)
+    Console().print(table)
+
+
+def print_lines(settings: Settings, rows: Sequence[Row]) -> None:
+    """Plain tab-separated lines (a header, then one line per tender) for pipes and files."""
+    out = sys.stdout
+    out.write("\t".join(c.lower().replace(" ", "_") for c in COLUMNS) + "\n")
+    for r in rows:
+        out.write("\t".join(" ".join(c.split()) for c in _cells(settings, r)) + "\n")
 
 
 async def classify(settings: Settings, inputs: Sequence[str], *, lots: bool) -> int:

@@ -24,6 +24,7 @@ from bot.keyboards import (
     value_keyboard,
 )
 from bot.texts import t, user_language
+from jobs.categories import source_categories
 from jobs.classify.render import level_label
 from jobs.people.preferences import (
     PreferenceError,
@@ -284,7 +285,9 @@ async def cmd_open(update: Update, context: Context) -> None:
     if sub is None:
         return
     prefixes = {k: c.cpv_prefixes for k, c in deps.categories.items()}
-    count = await queue_open_notices(deps.rt.db, sub.chat_id, deps.clock(), prefixes)
+    count = await queue_open_notices(
+        deps.rt.db, sub.chat_id, deps.clock(), prefixes, source_categories=source_categories(deps.settings)
+    )
     await _reply(update, t(sub.language, "open_queued", count=count) if count else t(sub.language, "open_none"))
 
 
@@ -343,7 +346,9 @@ async def on_menu(update: Update, context: Context) -> None:
         await _reply(update, t(lang, "ask_maxvalue_typed"))
     elif rest == "open":
         prefixes = {k: c.cpv_prefixes for k, c in deps.categories.items()}
-        count = await queue_open_notices(deps.rt.db, sub.chat_id, deps.clock(), prefixes)
+        count = await queue_open_notices(
+            deps.rt.db, sub.chat_id, deps.clock(), prefixes, source_categories=source_categories(deps.settings)
+        )
         await _reply(update, t(lang, "open_queued", count=count) if count else t(lang, "open_none"))
     elif rest == "done":
         await edit_text(message, settings_text(sub, deps))

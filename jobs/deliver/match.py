@@ -1,7 +1,8 @@
 """Matching notices to subscriptions: pure, indexed, explainable.
 
 A subscription *includes* a notice when it has no include criteria, or when a
-notice CPV code starts with one of its categories' CPV prefixes, or when one of
+notice CPV code starts with one of its categories' CPV prefixes, or when the notice's
+source puts all its items in one of its categories (``sources[].category``), or when one of
 its keywords occurs in the notice text (Danish/English stems, compounds: the
 keyword "rengøring" matches "rengøringsopgaver" and "vinduesrengøring"). It then
 *excludes* it for an excluded keyword ("-vagt"), a value above its maximum (an
@@ -39,6 +40,7 @@ class Subscription:
     max_value_dkk: Decimal | None = None
     min_level: str = "possible"
     since: datetime | None = None  # notices first seen before this are not sent
+    categories: tuple[str, ...] = ()  # category keys, matched against a source's category
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class MatchNotice:
     level: str | None
     first_seen_at: datetime
     baseline: bool = False
+    categories: tuple[str, ...] = ()  # the category its source puts it in (sources[].category)
 
 
 def keyword_stems(word: str) -> set[str]:
@@ -76,13 +79,18 @@ class _Includes:
 
     by_prefix: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_stem: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_category: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     match_all: set[int] = field(default_factory=set)
 
-    def collect(self, found: set[int], cpv_prefixes: set[str], present: set[str]) -> None:
+    def collect(
+        self, found: set[int], cpv_prefixes: set[str], present: set[str], categories: Iterable[str] = ()
+    ) -> None:
         found |= self.match_all
         for table, keys in ((self.by_prefix, cpv_prefixes), (self.by_stem, present)):
             for key in table.keys() & keys:  # iterates the smaller side
                 found |= table[key]
+        for cat in categories:
+            found |= self.by_category.get(cat, set())
 
 
 @dataclass
@@ -117,6 +125,8 @@ class SubscriptionIndex:
             includes = [k for k in sub.keywords if not k.startswith("-")]
             for prefix in sub.cpv_prefixes:
                 group.by_prefix[prefix].add(sub.id)
+            for cat in sub.categories:
+                group.by_category[cat].add(sub.id)
             for k in includes:
                 for s in keyword_stems(k):
                     group.by_stem[s].add(sub.id)
@@ -126,7 +136,7 @@ class SubscriptionIndex:
                     for s in keyword_stems(k[1:]):
                         idx.by_excluded_stem[s].add(sub.id)
                         lengths.add(len(s))
-            if not sub.cpv_prefixes and not includes:
+            if not sub.cpv_prefixes and not includes and not sub.categories:
                 group.match_all.add(sub.id)
             if sub.max_value_dkk is not None:
                 maxes.append((sub.max_value_dkk, sub.id))
@@ -159,7 +169,7 @@ class SubscriptionIndex:
         prefixes = cpv_prefixes_of(notice)
         present = self.present_keys(stems)
         for group in self.groups:
-            group.collect(found, prefixes, present)
+            group.collect(found, prefixes, present, notice.categories)
         return found
 
     def match(self, notice: MatchNotice) -> list[int]:
@@ -170,7 +180,7 @@ class SubscriptionIndex:
         prefixes = cpv_prefixes_of(notice)
         found: set[int] = set()
         for group in self.groups[: LEVEL_RANK.get(notice.level or "possible", 1) + 1]:
-            group.collect(found, prefixes, present)
+            group.collect(found, prefixes, present, notice.categories)
         if found and notice.value_dkk is not None:
             found.difference_update(self.max_value_ids[: bisect_left(self.max_values, notice.value_dkk)])
         if found and self.since_ids:
@@ -198,8 +208,9 @@ def matches(sub: Subscription, notice: MatchNotice, stems: set[str]) -> bool:
         return False
     includes = [k for k in sub.keywords if not k.startswith("-")]
     included = (
-        (not sub.cpv_prefixes and not includes)
+        (not sub.cpv_prefixes and not includes and not sub.categories)
         or any(code.startswith(p) for code in notice.cpv for p in sub.cpv_prefixes)
+        or any(c in notice.categories for c in sub.categories)
         or any(_stem_in(key, stems) for k in includes for key in keyword_stems(k))
     )
     if not included:

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from jobs.categories import prefix_table
+from jobs.categories import prefix_table, source_categories
 from jobs.config import DeliverySettings, Settings
 from jobs.deliver.match import MatchNotice, Subscription, SubscriptionIndex, categories_to_prefixes
 from jobs.models import NoticeRow, OutboxRow, Subscriber
@@ -43,10 +43,11 @@ def subscription_of(sub: Subscriber, prefixes: Mapping[str, Sequence[str]]) -> S
         max_value_dkk=sub.max_value_dkk,
         min_level=sub.min_level,
         since=sub.subscribed_at,
+        categories=tuple(sub.categories or ()),
     )
 
 
-def match_notice_of(row: NoticeRow) -> MatchNotice:
+def match_notice_of(row: NoticeRow, source_categories: Mapping[str, Sequence[str]] | None = None) -> MatchNotice:
     cpv = list(row.cpv or ())
     texts = [row.title, row.description]
     for lot in row.lots:
@@ -60,6 +61,7 @@ def match_notice_of(row: NoticeRow) -> MatchNotice:
         level=row.level,
         first_seen_at=row.first_seen_at,
         baseline=row.baseline,
+        categories=tuple((source_categories or {}).get(row.source, ())),
     )
 
 
@@ -82,6 +84,7 @@ async def enqueue_notices(
     now: datetime,
     prefixes: Mapping[str, Sequence[str]],
     delivery: DeliverySettings,
+    source_categories: Mapping[str, Sequence[str]] | None = None,
 ) -> EnqueueResult:
     """Add outbox rows for freshly stored notices (the caller's transaction commits)."""
     result = EnqueueResult()
@@ -107,7 +110,7 @@ async def enqueue_notices(
         index = SubscriptionIndex.build(subscription_of(s, prefixes) for s in subs)
         for nid in new_ids:
             row = rows[nid]
-            for sid in index.match(match_notice_of(row)):
+            for sid in index.match(match_notice_of(row, source_categories)):
                 session.add(
                     OutboxRow(
                         **new_message(
@@ -126,12 +129,19 @@ async def enqueue_notices(
 def make_announce(settings: Settings) -> Announce:
     """Delivery's fan-out as ingestion calls it, inside the transaction that stored the notices."""
     prefixes = prefix_table(settings)
+    by_source = source_categories(settings)
 
     async def announce(
         session: AsyncSession, new_ids: Sequence[int], changed_ids: Sequence[int], now: datetime
     ) -> EnqueueResult:
         return await enqueue_notices(
-            session, new_ids, changed_ids, now=now, prefixes=prefixes, delivery=settings.delivery
+            session,
+            new_ids,
+            changed_ids,
+            now=now,
+            prefixes=prefixes,
+            delivery=settings.delivery,
+            source_categories=by_source,
         )
 
     return announce

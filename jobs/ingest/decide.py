@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from jobs.notice import Lot, Notice, NoticeType
 
@@ -51,6 +53,55 @@ def dedup_key(notice: Notice, version: str) -> str:
     """Cross-source identity: the same eForms notice on TED and udbud.dk is one."""
     proc = notice.procedure_id or f"{notice.source}:"
     return f"{proc}|{notice.id}|{version}"[:800]
+
+
+def identity_keys(notice: Notice) -> list[tuple[str, ...]]:
+    """What makes two notices, read from different sources or pages, the same tender:
+    the same procedure (OCDS releases, eForms notices and their changes), the same
+    specific link or long id (RSS and Atom of the same items), or the same title, buyer
+    and deadline day (copies)."""
+    keys: list[tuple[str, ...]] = []
+    if notice.procedure_id:
+        keys.append(("procedure", notice.procedure_id))
+    if notice.url and len(urlsplit(notice.url).path.strip("/")) > 1:
+        keys.append(("url", notice.url.rstrip("/")))
+    if len(notice.id) >= 12:
+        keys.append(("id", notice.id))
+    if notice.deadline is not None and notice.buyer:
+        title = " ".join(notice.title.lower().split())
+        keys.append(("text", title, " ".join(notice.buyer.lower().split()), notice.deadline.date().isoformat()))
+    return keys
+
+
+def collapse_same(notices: Sequence[Notice]) -> list[tuple[Notice, list[Notice]]]:
+    """One entry per tender: the latest notice (by publication, then position) and the
+    others that are the same tender (``identity_keys``), in first-seen order."""
+    parent = list(range(len(notices)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, ...], int] = {}
+    for i, n in enumerate(notices):
+        for key in identity_keys(n):
+            j = first.setdefault(key, i)
+            if j != i:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(notices)):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        best = max(members, key=lambda i: (_stamp(notices[i]), i))
+        out.append((notices[best], [notices[i] for i in members if i != best]))
+    return out
+
+
+def _stamp(n: Notice) -> float:
+    return n.published_at.timestamp() if n.published_at else float("-inf")
 
 
 class Novelty(StrEnum):

@@ -96,7 +96,8 @@ async def _fetch_http(
             return FetchResult(str(resp.url), 304, etag=resp.headers.get("etag"))
         if resp.status_code >= 400:
             retry_after = parse_retry_after(resp.headers.get("retry-after"), now=datetime.now(UTC))
-            raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".strip(), retry_after=retry_after)
+            reason = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+            raise FetchError(reason, retry_after=retry_after, status=resp.status_code)
         declared = resp.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > settings.max_bytes:
             raise FetchError(f"body of {int(declared):,} bytes exceeds the cap of {settings.max_bytes:,}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -14,9 +16,12 @@ from jobs.runtime import Assess
 BATCH = 500
 
 
-async def rescore_all(db: Database, assess: Assess, *, stale_for: str | None = None) -> int:
+async def rescore_all(
+    db: Database, assess: Assess, *, stale_for: str | None = None, progress: Callable[[int], None] | None = None
+) -> int:
     """Recompute every stored assessment, or with ``stale_for`` (the running rules
-    version) only those made by other rules. Returns how many were recomputed."""
+    version) only those made by other rules. Returns how many were recomputed;
+    ``progress`` hears the running count after each batch."""
     count = 0
     last_id = 0
     while True:
@@ -31,3 +36,5 @@ async def rescore_all(db: Database, assess: Assess, *, stale_for: str | None = N
                 apply_assessment(row, assess(row_to_notice(row)))
                 count += 1
             last_id = rows[-1].id
+        if progress is not None:
+            progress(count)

@@ -19,11 +19,20 @@ from jobs.config import Settings as AppSettings
 from jobs.config import SourceSettings
 from jobs.config import secret as get_secret
 from jobs.errors import FetchError, ParseError
-from jobs.ingest.fetch import FetchResult, fetch
+from jobs.ingest.fetch import FetchResult, fetch, is_remote
 from jobs.ingest.parse import ParsedPage, detect_format, get_parser
+from jobs.ingest.parse.text import COPENHAGEN, parse_iso_date
 from jobs.notice import Notice
 
-FORMAT_OF_KIND = {"rss": "rss", "atom": "rss", "ted": "ted", "udbud": "udbud", "ocds": "ocds", "eforms": "eforms"}
+FORMAT_OF_KIND = {
+    "rss": "rss",
+    "atom": "rss",
+    "html": "html",
+    "ted": "ted",
+    "udbud": "udbud",
+    "ocds": "ocds",
+    "eforms": "eforms",
+}
 
 
 @dataclass(frozen=True)
@@ -70,14 +79,17 @@ async def read_source(
     """Fetch every new page of ``src``; raise FetchError/ParseError for the whole source."""
     if src.kind == "ted":
         return await _read_ted(src, state, client, settings, now=now)
+    if src.kind == "html":
+        return await _read_html(src, state, client, settings)
     headers: dict[str, str] = {}
     if src.token_env:
         token = get_secret(src.token_env, env)
         if token is None:
             raise FetchError(f"environment variable {src.token_env} (the source's token) is not set")
         headers["Authorization"] = f"Bearer {token}"
-    params = {"since": state.cursor} if src.kind == "udbud" and state.cursor else None
-    return await _read_paged(src, state, client, settings, headers=headers, params=params)
+    if src.kind == "udbud":
+        return await _read_udbud(src, state, client, settings, headers=headers)
+    return await _read_paged(src, state, client, settings, headers=headers, params=None)
 
 
 async def _read_paged(
@@ -127,10 +139,76 @@ async def _read_paged(
             raise ParseError(f"source says it holds {page.total} notices but gave {got} and no next page")
     if url:
         out.item_errors.append(f"stopped after {settings.poll.max_pages} pages (poll.max_pages)")
-    if src.kind == "udbud":
-        stamps = [n.published_at for n in out.notices if n.published_at]
-        if stamps:
-            out.cursor = max(stamps).isoformat()
+    return out
+
+
+SINCE_OVERLAP = timedelta(minutes=10)  # ask again for the last minutes: storing twice is a no-op
+
+
+def udbud_since(cursor: str) -> str:
+    """The ``since`` parameter: Copenhagen local time without an offset, a little before the cursor.
+
+    (Public client code of the service says it reads ``since`` as Europe/Copenhagen time
+    and refuses an offset.)
+    """
+    when = parse_iso_date(cursor)
+    if when is None:
+        return cursor
+    return (when - SINCE_OVERLAP).astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+async def _read_udbud(
+    src: SourceSettings,
+    state: SourceState,
+    client: httpx.AsyncClient,
+    settings: AppSettings,
+    *,
+    headers: dict[str, str],
+) -> SourceRead:
+    """udbud.dk's data service: pages 1, 2, ... of ``size`` until a short or empty page or
+    HTTP 416; ``since`` from the cursor (the latest registration time seen)."""
+    from jobs.ingest.parse import udbud
+
+    out = SourceRead(cursor=state.cursor)
+    remote = is_remote(src.url)
+    base: dict[str, str] = {"size": str(src.page_size)}
+    if state.cursor:
+        base["since"] = udbud_since(state.cursor)
+    total: int | None = None
+    seen = 0
+    page_no = 1
+    complete = False
+    while out.pages < settings.poll.max_pages:
+        params = {**base, "page": str(page_no)} if remote else None
+        try:
+            result = await fetch(
+                client, src.url, settings.fetch, base_dir=settings.base_dir, headers=headers, params=params
+            )
+        except FetchError as e:
+            if e.status == 416:  # "Requested Range Not Satisfiable": a page past the last one
+                complete = True
+                break
+            raise
+        page = await _parse(result, src)
+        out.pages += 1
+        out.notices.extend(page.notices)
+        out.item_errors.extend(page.item_errors)
+        count = page.items or 0
+        seen += count
+        total = page.total if page.total is not None else total
+        if not remote or count < src.page_size or (total is not None and seen >= total):
+            complete = True
+            break
+        page_no += 1
+    if not complete:
+        out.item_errors.append(f"stopped after {settings.poll.max_pages} pages (poll.max_pages); the rest next time")
+    elif total is not None and seen < total:
+        raise ParseError(f"udbud.dk says {total} notices match but its pages ended after {seen}")
+    # The next poll asks for what was registered since the latest registration seen.
+    stamps = [t for t in (udbud.registered_at(n) for n in out.notices) if t is not None]
+    previous = parse_iso_date(state.cursor) if state.cursor else None
+    if stamps and (previous is None or max(stamps) > previous):
+        out.cursor = max(stamps).isoformat()
     return out
 
 
@@ -188,3 +266,61 @@ async def _ted_details(
         texts["ted_publication_number"] = hit.id
         detailed.append(dataclasses.replace(full, url=hit.url or full.url, texts=texts))
     return detailed
+
+
+async def _read_html(
+    src: SourceSettings, state: SourceState, client: httpx.AsyncClient, settings: AppSettings
+) -> SourceRead:
+    """A list page (conditional GET), and with ``follow_links`` each item's own page."""
+    from jobs.ingest.parse import html
+
+    out = SourceRead(cursor=state.cursor)
+    result = await fetch(
+        client, src.url, settings.fetch, base_dir=settings.base_dir, etag=state.etag, last_modified=state.last_modified
+    )
+    if result.not_modified:
+        out.not_modified = True
+        return out
+    out.etag, out.last_modified, out.pages = result.etag, result.last_modified, 1
+    base = result.url if is_remote(result.url) else src.url
+    page, items = await asyncio.to_thread(
+        html.parse_list,
+        result.body,
+        src.selectors,
+        source=src.name,
+        base_url=base,
+        content_type=result.headers.get("content-type"),
+    )
+    out.item_errors.extend(page.item_errors)
+    if not src.follow_links:
+        out.notices = page.notices
+        return out
+    budget = max(0, settings.poll.max_pages - 1)  # the list page is the first page
+    for n, item in enumerate(items):
+        url = item.notice.url
+        if not url:
+            out.notices.append(item.notice)
+            continue
+        if n >= budget:
+            out.item_errors.append(
+                f"followed {budget} item pages (poll.max_pages); the other {len(items) - n} keep the list's fields"
+            )
+            out.notices.extend(i.notice for i in items[n:])
+            break
+        try:
+            res = await fetch(client, url, settings.fetch, base_dir=settings.base_dir)
+            detailed = await asyncio.to_thread(
+                html.merge_detail,
+                item,
+                res.body,
+                src.detail_selectors,
+                source=src.name,
+                page_url=res.url if is_remote(res.url) else url,
+                content_type=res.headers.get("content-type"),
+            )
+        except (FetchError, ParseError) as e:
+            out.item_errors.append(f"{url}: item page not read ({e}); kept the list's fields")
+            detailed = item.notice
+        out.pages += 1
+        out.notices.append(detailed)
+    return out

@@ -60,7 +60,11 @@ async def copy_database(
     if source_url == target_url and source_schema == target_schema:
         raise CopyError("the source and the target are the same database")
     source = await open_database(source_url, schema=source_schema)
-    target = await open_database(target_url, schema=target_schema)
+    try:
+        target = await open_database(target_url, schema=target_schema)
+    except BaseException:
+        await source.close()
+        raise
     try:
         return await copy_rows(source, target, batch=batch, progress=progress)
     finally:

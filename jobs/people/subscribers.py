@@ -224,7 +224,12 @@ async def _latest_deadline(s: Any, root_id: int) -> datetime | None:
 
 
 async def queue_open_notices(
-    db: Database, chat_id: int, now: datetime, prefixes: Mapping[str, Sequence[str]], limit: int = 10
+    db: Database,
+    chat_id: int,
+    now: datetime,
+    prefixes: Mapping[str, Sequence[str]],
+    limit: int = 10,
+    source_categories: Mapping[str, Sequence[str]] | None = None,
 ) -> int:
     """'Show me the open ones': send matching notices whose deadline is still ahead.
 
@@ -257,7 +262,7 @@ async def queue_open_notices(
         for row in rows:
             if queued >= limit:
                 break
-            if row.id in have or not index.match(replace(match_notice_of(row), baseline=False)):
+            if row.id in have or not index.match(replace(match_notice_of(row, source_categories), baseline=False)):
                 continue
             s.add(OutboxRow(**new_message(sub.id, OutboxKind.NOTICE, str(row.id), now, notice_id=row.id)))
             queued += 1

@@ -20,6 +20,16 @@ _DATE = re.compile(
     r"(?:[ \t,]*(?:kl\.?|klokken)?[ \t]*(\d{1,2})[.:](\d{2})(?!\d))?",
     re.IGNORECASE,
 )
+_MONTHS = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
+    "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_NAMED_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})(?!\d)"
+    r"(?:[ \t,]*(?:kl\.?|klokken)?[ \t]*(\d{1,2})[.:](\d{2})(?!\d))?",
+    re.IGNORECASE,
+)
 _AMOUNT = re.compile(
     r"(?P<pre>DKK|EUR|kr\.?|€)?\s*"
     r"(?P<num>\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
@@ -72,7 +82,8 @@ PROCEDURE_TYPE = {
 
 
 def parse_dk_datetime(value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    """Parse "08-11-2021 kl. 12.00" as 2021-11-08 12:00 Copenhagen time.
+    """Parse "08-11-2021 kl. 12.00" (or "8. november 2021 kl. 12:00") as 2021-11-08 12:00
+    Copenhagen time.
 
     A date without a time is 00:00, or 23:59 with ``end_of_day`` (a deadline
     given as a day is open all that day). ISO 8601 values are accepted too.
@@ -80,9 +91,14 @@ def parse_dk_datetime(value: str | None, *, end_of_day: bool = False) -> datetim
     if not value:
         return None
     m = _DATE.search(value)
-    if not m:
-        return parse_iso_date(value.strip(), default_time=time(23, 59) if end_of_day else None)
-    day, month, year, hh, mm = m.groups()
+    if m:
+        day, month, year, hh, mm = m.groups()
+    else:
+        named = _NAMED_DATE.search(value)  # "12. marts 2024 kl. 12:00" (web pages)
+        if not named:
+            return parse_iso_date(value.strip(), default_time=time(23, 59) if end_of_day else None)
+        day, month_name, year, hh, mm = named.groups()
+        month = str(_MONTHS[month_name.lower()])
     try:
         if hh is not None:
             t = time(int(hh), int(mm))

@@ -1,28 +1,33 @@
-"""udbud.dk: the external data API (eForms inside JSON) and scraped "Nyheder" records.
+"""udbud.dk: the data service (eForms inside JSON) and scraped "Nyheder" records.
 
-``parse`` reads one page of udbud.dk's external data API. We have no real
-sample of that API, so this is the page shape we support (documented in
-examples/README.md and built by examples/build_examples.py)::
+``parse`` reads one page of udbud.dk's data service for system providers, as a public
+third-party design note describes it; **it has not been tried against the live
+service** (access is granted per organisation, see docs/sources.md). The request::
+
+    GET https://api.udbud.dk/udbud/ekstern-data/bekendtgoerelse/v1/fraKilde/{DKUDBUD|TED}
+        ?page=1&size=100&since=2024-03-01T10:00:00      (Authorization: Bearer <token>)
+
+and the page, with the field names public third-party client code reads::
 
     {
-      "items": [
+      "bekendtgoerelser": [
         {
-          "id": "udbud.dk's own id of the notice",          (optional, kept in texts["udbud_id"])
-          "publishedAt": "2024-03-01T10:00:00+01:00",       (optional; used if the XML has no date)
-          "url": "https://udbud.dk/...",                    (optional; used if the XML has no link)
-          "eformsXml": "<base64 of the eForms notice XML>"
+          "noticeId": "6a26cc22-a211-41ea-867f-c34b4d726154",
+          "noticeVersion": "01",
+          "noticePublicationNumber": "00258225-2024",          (TED notices; absent for national ones)
+          "registreringsTidspunkt": "2024-09-20T12:00:00",     (when udbud.dk registered it)
+          "bekendtgoerelseXml": "<base64 of the eForms notice XML>"
         }
       ],
-      "next": "https://api.udbud.dk/v1/notices?since=...&page=2"   (absent or null on the last page)
+      "totalt": 23660                                           (optional; "total" is read too)
     }
 
-Leniency: the list may also be called "data", "notices" or "results"; the
-notice body is the first item key containing "xml" or "eforms" (base64, or
-the XML text itself when it starts with "<"); the next link may also be
-"nextUrl", "next_url" or ``links.next``. A relative next link is returned as
-given (the caller resolves it against the page's URL). Each item is decoded
-with the eForms parser (``jobs.ingest.parse.eforms.parse_notice``); an item with bad
-base64 or bad XML goes to ``item_errors`` and the others are kept.
+Pages are numbered from 1; the last page is short or empty, or the service answers
+HTTP 416 for a page past the end (``jobs/ingest/sources.py`` pages and keeps the
+``since`` cursor). Each item's XML goes through the eForms parser
+(``jobs.ingest.parse.eforms.parse_notice``); the envelope's id and version fill what the
+XML lacks. An item with bad base64 or bad XML goes to ``item_errors`` and the others
+are kept.
 
 ``parse_jsonl`` reads the "Nyheder" records scraped from udbud.dk (one JSON
 object a line, Danish field names: Titel, Ordregiver, Tilbudsfrist
@@ -50,6 +55,7 @@ import dataclasses
 import hashlib
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from jobs.errors import ParseError
@@ -66,73 +72,75 @@ from jobs.ingest.parse.danish import (
 from jobs.ingest.parse.text import clean_text, parse_iso_date
 from jobs.notice import Notice, NoticeType
 
-_LIST_KEYS = ("items", "data", "notices", "results")
-_NEXT_KEYS = ("next", "nextUrl", "next_url")
 _OJS = re.compile(r"\s*\b((\d{4})/S\s*\d{1,3}-(\d{6}))\s*$")
 _DANISH_HINTS = re.compile(r"[æøå]|\b(?:og|af|til|med|der|det|en|et|som|er|vil|udbud)\b", re.IGNORECASE)
 _ENGLISH_HINTS = re.compile(r"\b(?:the|and|of|would|like|an|with|please|see|is|are|will)\b", re.IGNORECASE)
 
 
-# --- the external data API ----------------------------------------------------------
+# --- the data service ----------------------------------------------------------------
+
+LIST_KEY = "bekendtgoerelser"
+XML_KEY = "bekendtgoerelseXml"
+_ENVELOPE_TEXTS = (
+    ("noticePublicationNumber", "ted_publication_number"),
+    ("registreringsTidspunkt", "udbud_registered"),
+)
 
 
 def parse(data: bytes, *, source: str = "udbud.dk") -> ParsedPage:
-    """One page of the udbud.dk data API (shape in the module docstring)."""
+    """One page of the udbud.dk data service (shape in the module docstring)."""
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError) as e:
-        raise ParseError(f"udbud.dk API page is not valid JSON: {e}") from e
+        raise ParseError(f"udbud.dk page is not valid JSON: {e}") from e
     if not isinstance(doc, dict):
-        raise ParseError("udbud.dk API page is not a JSON object")
-    items = next((doc[k] for k in _LIST_KEYS if isinstance(doc.get(k), list)), None)
-    if items is None:
-        raise ParseError(f"udbud.dk API page without an item list ({', '.join(_LIST_KEYS)})")
-    page = ParsedPage(format="udbud", next_url=_next_link(doc))
-    total = doc.get("total")
+        raise ParseError("udbud.dk page is not a JSON object")
+    items = doc.get(LIST_KEY)
+    if not isinstance(items, list):
+        raise ParseError(f"udbud.dk page without a '{LIST_KEY}' list")
+    page = ParsedPage(format="udbud")
+    total = doc.get("totalt", doc.get("total"))
     if isinstance(total, int) and not isinstance(total, bool):
         page.total = total
+    page.items = len(items)
     for i, item in enumerate(items):
         try:
-            page.notices.append(_api_item(item, source=source))
+            page.notices.append(_item(item, source=source))
         except ParseError as e:
-            ident = item.get("id") if isinstance(item, dict) else None
+            ident = item.get("noticeId") if isinstance(item, dict) else None
             page.item_errors.append(f"item {i}{f' ({ident})' if ident else ''}: {e}")
     return page
 
 
-def _next_link(doc: dict[str, Any]) -> str | None:
-    for key in _NEXT_KEYS:
-        value = doc.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    links = doc.get("links")
-    if isinstance(links, dict) and isinstance(links.get("next"), str) and links["next"].strip():
-        return str(links["next"]).strip()
-    return None
-
-
-def _api_item(item: object, *, source: str) -> Notice:
+def _item(item: object, *, source: str) -> Notice:
     from jobs.ingest.parse import eforms  # lazily: only this format needs it
 
     if not isinstance(item, dict):
         raise ParseError("not a JSON object")
-    key = next((k for k in item if "xml" in k.lower() or "eform" in k.lower()), None)
-    body = item.get(key) if key else None
+    body = item.get(XML_KEY)
     if not isinstance(body, str) or not body.strip():
-        raise ParseError("no eForms XML in the item (expected a base64 'eformsXml')")
-    xml = _decode_body(body)
-    notice = eforms.parse_notice(xml, source=source)
+        raise ParseError(f"no eForms XML in the item (expected a base64 '{XML_KEY}')")
+    notice = eforms.parse_notice(_decode_body(body), source=source)
     texts = dict(notice.texts)
-    if item.get("id") is not None:
-        texts["udbud_id"] = str(item["id"])
-    url = item.get("url")
-    published = item.get("publishedAt") or item.get("published")
+    for key, name in (
+        ("noticePublicationNumber", "ted_publication_number"),
+        ("registreringsTidspunkt", "udbud_registered"),
+    ):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            texts[name] = value.strip()
+    ident, version = item.get("noticeId"), item.get("noticeVersion")
     return dataclasses.replace(
         notice,
-        url=notice.url or (url if isinstance(url, str) and url.startswith(("http://", "https://")) else None),
-        published_at=notice.published_at or (parse_iso_date(published) if isinstance(published, str) else None),
+        id=notice.id or (str(ident) if ident else ""),
+        version=notice.version or (str(version) if version else ""),
         texts=texts,
     )
+
+
+def registered_at(notice: Notice) -> datetime | None:
+    """When udbud.dk registered the notice (the ``since`` cursor is built from these)."""
+    return parse_iso_date(notice.texts.get("udbud_registered"))
 
 
 def _decode_body(body: str) -> bytes:
