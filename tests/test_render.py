@@ -25,7 +25,9 @@ def view(n: Notice) -> NoticeView:
 
 NOTICES = [
     Notice(source="t", id="1", title="Rengøring af skole", cpv=("90910000",), value=Decimal(600_000), currency="DKK"),
-    Notice(source="t", id="2", title="Nyt rådhus", cpv=("45210000",), contract_nature="works", value=Decimal(90_000_000)),
+    Notice(
+        source="t", id="2", title="Nyt rådhus", cpv=("45210000",), contract_nature="works", value=Decimal(90_000_000)
+    ),
     Notice(
         source="t",
         id="3",
