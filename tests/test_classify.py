@@ -45,7 +45,7 @@ CARE = "85311000"  # social work services with accommodation
 GUARDING = "79713000"  # guard services
 CLEANING_PRODUCTS = "39830000"  # goods near the cleaning sector
 OFFICE_FURNITURE = "39130000"
-CONSULTING = "79411000"  # general management consultancy (specialised)
+CONSULTING = "71311000"  # civil engineering consultancy (specialised)
 
 
 def notice(**kw: object) -> Notice:

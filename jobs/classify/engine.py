@@ -437,6 +437,8 @@ class Classifier:
         floor = None
         if value is None and len(notice.lots) == 1:  # the only lot is the whole procedure
             value, floor = whole.value, whole.value_floor
+        elif value is None and whole.value is None and not works:
+            floor = whole.value_floor  # a lot of an EU procedure is itself clearly not small
         subject = self._subject(cpv, words, notice_words)
         subject = self._goods_subject(subject, cpv, supplies)
         # Procedure-level codes apply to every lot only when no lot carries its own.

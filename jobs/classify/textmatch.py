@@ -258,10 +258,11 @@ class Matcher:
             written = fold(tok)
             stemmed = stem(tok, lang)
             shared = _common_prefix(stemmed, written)
-            if tok in exact or len(stemmed) < self.min_stem or not shared:
+            letters = _letters(tok, len(shared))  # lengths count letters as written: "strøm" is 5, not 6
+            if tok in exact or _letters(tok, len(stemmed)) < self.min_stem or not shared:
                 word = _Word(written, _EXACT, lang, False)
-            elif compounding and len(shared) >= self.min_prefix:
-                word = _Word(shared, _PREFIX, lang, i == 0 and len(shared) >= self.min_compound)
+            elif compounding and letters >= self.min_prefix:
+                word = _Word(shared, _PREFIX, lang, i == 0 and letters >= self.min_compound)
             else:
                 word = _Word(shared, _STEM, lang, False, stemmed)
             if word not in self._word_ids:
@@ -484,6 +485,17 @@ def _resolve(found: list[Match], family: Mapping[str, str]) -> list[Match]:
         kept.append(m)
     kept.sort(key=lambda m: m.start)
     return kept
+
+
+def _letters(word: str, folded: int) -> int:
+    """How many letters of ``word`` make up the first ``folded`` characters of ``fold(word)``."""
+    n = total = 0
+    for ch in word:
+        if total >= folded:
+            break
+        total += len(fold(ch))
+        n += 1
+    return n + max(0, folded - total)
 
 
 def _common_prefix(a: str, b: str) -> str:
