@@ -34,7 +34,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from jobs.classify.model import Assessment, Level, LotAssessment, Reason
-from jobs.classify.settings import ClassifierSettings, LimitSettings, SubjectSettings
+from jobs.classify.settings import (
+    ClassifierSettings,
+    LimitSettings,
+    SectorSettings,
+    SpecialisedSettings,
+    SubjectSettings,
+)
 from jobs.classify.textmatch import Matcher
 from jobs.notice import Lot, Notice
 
@@ -66,13 +72,16 @@ class _Subject:
     """What a notice is about; one object per (kind, name, evidence) (``Classifier._subject_of``),
     so identity is equality and units that hold one hash cheaply."""
 
-    __slots__ = ("evidence", "kind", "name", "settings")
+    __slots__ = ("clear_without_value", "evidence", "kind", "name", "needs_value", "settings", "supplies")
 
     def __init__(self, kind: Kind, settings: SubjectSettings, evidence: str) -> None:
         self.kind = kind
         self.settings = settings
         self.name = settings.name
         self.evidence = evidence  # "CPV 90910000" or the matched words
+        self.supplies = isinstance(settings, SectorSettings) and settings.supplies
+        self.needs_value = isinstance(settings, SpecialisedSettings) and settings.needs_value
+        self.clear_without_value = isinstance(settings, SpecialisedSettings) and settings.clear_without_value
 
 
 @dataclass(slots=True)
@@ -81,6 +90,7 @@ class _Words:
 
     heading: list[str] = field(default_factory=list)  # the title, lowercased, split on white space
     body: list[str] = field(default_factory=list)  # the description, the same
+    body_set: set[str] = field(default_factory=set)  # its distinct pieces
     looked: bool = False  # subject words looked for (only when no CPV code decides: see _subject)
     looked_more: bool = False  # social, parts and routes looked for (only when the subject needs them)
     title_subject: tuple[str, str] | None = None  # (group, matched words), the first subject word
@@ -163,6 +173,7 @@ class Classifier:
         ph = settings.phrases
         first = {name: getattr(ph, name) for name in ("reserved", "sale", "concession", "dps", "framework")}
         self._first_words = Matcher(first, **options)  # type: ignore[arg-type]
+        self._reserved_words = Matcher({"reserved": ph.reserved}, **options)  # type: ignore[arg-type]
         more = {name: getattr(ph, name) for name in ("social", "parts", "routes")}
         self._more_words = Matcher(more, **options)  # type: ignore[arg-type]
         self._goods = self._by_name.get("goods")
@@ -170,6 +181,10 @@ class Classifier:
         self._decided: dict[_Unit, tuple[Level, tuple[Reason, ...]]] = {}
         self._subjects_made: dict[tuple[str, str, str], _Subject] = {}
         self._cpv_hits: dict[str, tuple[Kind, SubjectSettings] | None] = {}
+        self._by_codes: dict[tuple[str, ...], tuple[_Subject | None, bool]] = {}
+        qualification = settings.codes
+        self._qualification_subtypes = frozenset(qualification.qualification_subtypes)
+        self._qualification_forms = frozenset(qualification.qualification_form_types)
         self._reserved_codes = frozenset(settings.codes.reserved)
         self._social_codes = frozenset(settings.codes.social)
 
@@ -190,7 +205,7 @@ class Classifier:
                 if lot.title == title and lot.description == notice.description and "title_en" not in notice.texts:
                     lot_words[key] = notice_words  # a single lot that repeats the procedure
                 else:
-                    lot_words[key] = self._words(lot.title, "", lot.description)
+                    lot_words[key] = self._words(lot.title, "", lot.description, lot=True)
 
         whole = self._whole(notice, notice_words, lot_words)
         level, reasons = self._decide(whole)
@@ -202,7 +217,10 @@ class Classifier:
         )
         for lot in notice.lots:
             key = f"{lot.title}\n{lot.description}"
-            unit = self._lot(notice, lot, whole, notice_words, lot_words[key], shared)
+            if len(notice.lots) == 1 and self._same_as_whole(notice, lot, lot_words[key] is notice_words):
+                unit = whole._replace(is_lot=True)  # the only lot is the procedure, in every fact
+            else:
+                unit = self._lot(notice, lot, whole, notice_words, lot_words[key], shared)
             lot_level, lot_reasons = self._decide(unit)
             lots.append(LotAssessment(lot.lot_id, _score(lot_level, unit), lot_level, lot_reasons))
         best = max(lots, key=lambda la: _RANK[la.level], default=None)  # first of equals
@@ -226,15 +244,17 @@ class Classifier:
 
     # -- words ---------------------------------------------------------------
 
-    def _words(self, title: str, title_en: str, description: str) -> _Words:
-        """The phrases of a text that always matter: a reservation anywhere; a sale, concession,
-        DPS or framework in the title or the start of the description."""
+    def _words(self, title: str, title_en: str, description: str, *, lot: bool = False) -> _Words:
+        """The phrases of a text that always matter: a reservation anywhere; for the notice also a
+        sale, concession, DPS or framework in the title or the start of the description."""
         limit = self.settings.match.description_words
         heading = (f"{title}\n{title_en}" if title_en else title).lower().split()
         body = description.lower().split()
-        out = _Words(heading=heading, body=body)
-        for pieces, cut in ((heading, 1 << 30), (body, limit)):
-            scan = self._first_words.scan_pieces(pieces)
+        body_set = set(body)
+        out = _Words(heading=heading, body=body, body_set=body_set)
+        matcher = self._reserved_words if lot else self._first_words
+        for pieces, cut, distinct in ((heading, 1 << 30, None), (body, limit, body_set)):
+            scan = matcher.scan_pieces(pieces, distinct)
             for m in scan.matches:
                 if m.group != "reserved" and scan.piece_of[m.start] >= cut:
                     continue  # "framework" deep in a description is rarely the procedure's
@@ -246,8 +266,8 @@ class Classifier:
         """Social objectives, parts and routes in a text, looked for once and only when needed."""
         if not w.looked_more:
             w.looked_more = True
-            for pieces in (w.heading, w.body):
-                matches, tokens, _ = self._more_words.scan_pieces(pieces)
+            for pieces, distinct in ((w.heading, None), (w.body, w.body_set)):
+                matches, tokens, _ = self._more_words.scan_pieces(pieces, distinct)
                 for m in matches:
                     if m.group == "parts":
                         for back in (1, 2):  # "32 ruter", "32 school routes"
@@ -269,11 +289,9 @@ class Classifier:
     def _subject(self, codes: tuple[str, ...], *words: _Words) -> _Subject | None:
         """CPV codes first (longest prefix of any subject); then words: of the title, and of
         the description too when no code is more specific than a group ("90900000")."""
-        for code in codes:
-            hit = self._cpv_hit(code)
-            if hit is not None:
-                return self._subject_of(hit[0], hit[1], f"CPV {code}")
-        specific = any(not c.endswith("00000") for c in codes)
+        by_code, specific = self._code_subject(codes)
+        if by_code is not None:
+            return by_code
         for w in words:
             if not w.looked:
                 self._look_for_subject(w)
@@ -294,6 +312,22 @@ class Classifier:
                     w.title_subject = found
                 else:
                     w.body_subject = found
+
+    def _code_subject(self, codes: tuple[str, ...]) -> tuple[_Subject | None, bool]:
+        """(the subject the codes decide, whether a code is more specific than a group), cached."""
+        found = self._by_codes.get(codes)
+        if found is None:
+            subject = None
+            for code in codes:
+                hit = self._cpv_hit(code)
+                if hit is not None:
+                    subject = self._subject_of(hit[0], hit[1], f"CPV {code}")
+                    break
+            found = subject, any(not c.endswith("00000") for c in codes)
+            if len(self._by_codes) > 50_000:
+                self._by_codes.clear()
+            self._by_codes[codes] = found
+        return found
 
     def _cpv_hit(self, code: str) -> tuple[Kind, SubjectSettings] | None:
         """The subject of a CPV code: the longest prefix of any subject (cached per code)."""
@@ -331,17 +365,16 @@ class Classifier:
         if (
             subject.kind == "sector"
             and supplies
-            and not subject.settings.supplies
+            and not subject.supplies
             and not subject.evidence.startswith("CPV ")
         ):
             return self._subject_of("other", self._goods[1], subject.evidence)
         return subject
 
     def _scheme(self, notice: Notice, dps: bool, framework: bool) -> str:
-        codes = self.settings.codes
         if dps:
             return "dps"
-        if notice.notice_subtype in codes.qualification_subtypes or notice.form_type in codes.qualification_form_types:
+        if notice.notice_subtype in self._qualification_subtypes or notice.form_type in self._qualification_forms:
             return "qualification"
         return "framework" if framework else ""
 
@@ -425,6 +458,20 @@ class Classifier:
             and (smallest is None or smallest > limits.large_lot_max_dkk)
         )
         return unit._replace(whole_large=large)
+
+    @staticmethod
+    def _same_as_whole(notice: Notice, lot: Lot, same_text: bool) -> bool:
+        """Does the single lot of a notice add nothing to what the notice says?"""
+        return (
+            same_text
+            and (not lot.cpv or lot.cpv == notice.cpv[: len(lot.cpv)])
+            and (lot.contract_nature is None or lot.contract_nature == notice.contract_nature)
+            and (lot.value is None or (lot.value == notice.value and lot.currency in (None, notice.currency)))
+            and set(lot.reserved) <= set(notice.reserved)
+            and set(lot.social) <= set(notice.social)
+            and lot.dps == notice.dps
+            and lot.framework == notice.framework
+        )
 
     def _lot(
         self, notice: Notice, lot: Lot, whole: _Unit, notice_words: _Words, words: _Words, shared: _Shared
@@ -528,9 +575,9 @@ class Classifier:
                 return "possible", [t.specialised_social(s.settings, s.evidence), *extra]
             if value is not None and value > limits.specialised_max_dkk:
                 return "unlikely", [t.specialised_large(s.settings, s.evidence, value)]
-            if value is None and s.settings.clear_without_value:
+            if value is None and s.clear_without_value:
                 return "unlikely", [t.specialised_by_nature(s.settings, s.evidence)]
-            if value is None and u.value_floor is not None and not s.settings.needs_value:
+            if value is None and u.value_floor is not None and not s.needs_value:
                 return "unlikely", [t.specialised_clearly_large(s.settings, s.evidence)]
             if value is not None:
                 return "possible", [t.specialised_small(s.settings, s.evidence, value), *extra]

@@ -106,9 +106,6 @@ class SubjectSettings:
     label_en: str = ""
     cpv_prefixes: tuple[str, ...] = ()
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> words and phrases
-    supplies: bool = False  # (sectors) a supply of this subject is really work, e.g. printed matter
-    needs_value: bool = False  # (specialised) only a stated value shows it is large ("large IT systems")
-    clear_without_value: bool = False  # (specialised) clearly over the limit even when no value is given
 
     def __post_init__(self) -> None:
         if not self.name.strip() or ":" in self.name:
@@ -122,6 +119,21 @@ class SubjectSettings:
 
     def label(self, lang: str) -> str:
         return (self.label_en if lang == "en" else self.label_da) or self.name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class SectorSettings(SubjectSettings):
+    """A sector of SUITABILITY.md: suitable when small."""
+
+    supplies: bool = False  # a supply of this subject is really work (printed matter, prepared meals)
+
+
+@dataclass(frozen=True)
+class SpecialisedSettings(SubjectSettings):
+    """A specialised or capital-intensive subject: unlikely over the limit."""
+
+    needs_value: bool = False  # only a stated value shows it is large ("large IT systems")
+    clear_without_value: bool = False  # clearly over the limit even when no value is given (energy supply)
 
 
 PHRASE_GROUPS = ("reserved", "social", "sale", "concession", "parts", "routes", "dps", "framework")
@@ -153,22 +165,28 @@ def _lexicon() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _subject(raw: dict[str, Any]) -> SubjectSettings:
-    return SubjectSettings(
+_KINDS: dict[str, type[SubjectSettings]] = {
+    "sectors": SectorSettings,
+    "specialised": SpecialisedSettings,
+    "other_subjects": SubjectSettings,
+}
+
+
+def _subject(cls: type[SubjectSettings], raw: dict[str, Any]) -> SubjectSettings:
+    extra = {k: bool(raw[k]) for k in ("supplies", "needs_value", "clear_without_value") if k in raw}
+    return cls(
         name=raw["name"],
         label_da=raw.get("label_da", ""),
         label_en=raw.get("label_en", ""),
         cpv_prefixes=tuple(raw.get("cpv_prefixes", ())),
         words={lang: tuple(words) for lang, words in raw.get("words", {}).items()},
-        supplies=bool(raw.get("supplies", False)),
-        needs_value=bool(raw.get("needs_value", False)),
-        clear_without_value=bool(raw.get("clear_without_value", False)),
+        **extra,
     )
 
 
-def shipped_subjects(kind: str) -> tuple[SubjectSettings, ...]:
+def shipped_subjects(kind: str) -> tuple[Any, ...]:
     """The shipped ``sectors``, ``specialised`` or ``other_subjects`` of data/lexicon.toml."""
-    return tuple(_subject(raw) for raw in _lexicon()[kind])
+    return tuple(_subject(_KINDS[kind], raw) for raw in _lexicon()[kind])
 
 
 def shipped_phrases() -> PhraseSettings:
@@ -183,8 +201,8 @@ class ClassifierSettings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     codes: CodeSettings = field(default_factory=CodeSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
-    sectors: tuple[SubjectSettings, ...] = field(default_factory=lambda: shipped_subjects("sectors"))
-    specialised: tuple[SubjectSettings, ...] = field(default_factory=lambda: shipped_subjects("specialised"))
+    sectors: tuple[SectorSettings, ...] = field(default_factory=lambda: shipped_subjects("sectors"))
+    specialised: tuple[SpecialisedSettings, ...] = field(default_factory=lambda: shipped_subjects("specialised"))
     other_subjects: tuple[SubjectSettings, ...] = field(default_factory=lambda: shipped_subjects("other_subjects"))
     phrases: PhraseSettings = field(default_factory=shipped_phrases)
 
