@@ -41,7 +41,7 @@ from jobs.classify.settings import (
     SpecialisedSettings,
     SubjectSettings,
 )
-from jobs.classify.textmatch import Matcher
+from jobs.classify.textmatch import BREAK, Matcher
 from jobs.notice import Lot, Notice
 
 if TYPE_CHECKING:  # jobs.config imports the classifier settings; avoid the cycle at run time
@@ -88,9 +88,9 @@ class _Subject:
 class _Words:
     """What the words of one text say."""
 
-    heading: list[str] = field(default_factory=list)  # the title, lowercased, split on white space
-    body: list[str] = field(default_factory=list)  # the description, the same
-    body_set: set[str] = field(default_factory=set)  # its distinct pieces
+    pieces: list[str] = field(default_factory=list)  # title, BREAK, description: lowercased, split on white space
+    piece_set: set[str] = field(default_factory=set)  # the distinct pieces
+    head: int = 0  # pieces before the description (the title and BREAK)
     looked: bool = False  # subject words looked for (only when no CPV code decides: see _subject)
     looked_more: bool = False  # social, parts and routes looked for (only when the subject needs them)
     title_subject: tuple[str, str] | None = None  # (group, matched words), the first subject word
@@ -247,36 +247,33 @@ class Classifier:
     def _words(self, title: str, title_en: str, description: str, *, lot: bool = False) -> _Words:
         """The phrases of a text that always matter: a reservation anywhere; for the notice also a
         sale, concession, DPS or framework in the title or the start of the description."""
-        limit = self.settings.match.description_words
         heading = (f"{title}\n{title_en}" if title_en else title).lower().split()
-        body = description.lower().split()
-        body_set = set(body)
-        out = _Words(heading=heading, body=body, body_set=body_set)
-        matcher = self._reserved_words if lot else self._first_words
-        for pieces, cut, distinct in ((heading, 1 << 30, None), (body, limit, body_set)):
-            scan = matcher.scan_pieces(pieces, distinct)
-            for m in scan.matches:
-                if m.group != "reserved" and scan.piece_of[m.start] >= cut:
-                    continue  # "framework" deep in a description is rarely the procedure's
-                if not getattr(out, m.group):
-                    setattr(out, m.group, m.text)
+        pieces = [*heading, BREAK, *description.lower().split()]
+        piece_set = set(pieces)
+        out = _Words(pieces=pieces, piece_set=piece_set, head=len(heading) + 1)
+        cut = out.head + self.settings.match.description_words
+        scan = (self._reserved_words if lot else self._first_words).scan_pieces(pieces, piece_set)
+        for m in scan.matches:
+            if m.group != "reserved" and scan.piece_of[m.start] >= cut:
+                continue  # "framework" deep in a description is rarely the procedure's
+            if not getattr(out, m.group):
+                setattr(out, m.group, m.text)
         return out
 
     def _more(self, w: _Words) -> _Words:
         """Social objectives, parts and routes in a text, looked for once and only when needed."""
         if not w.looked_more:
             w.looked_more = True
-            for pieces, distinct in ((w.heading, None), (w.body, w.body_set)):
-                matches, tokens, _ = self._more_words.scan_pieces(pieces, distinct)
-                for m in matches:
-                    if m.group == "parts":
-                        for back in (1, 2):  # "32 ruter", "32 school routes"
-                            i = m.start - back
-                            if i >= 0 and _NUMBER.match(tokens[i]):
-                                w.parts = max(w.parts, int(tokens[i]))
-                                break
-                    elif not getattr(w, m.group):
-                        setattr(w, m.group, m.text)
+            matches, tokens, _ = self._more_words.scan_pieces(w.pieces, w.piece_set)
+            for m in matches:
+                if m.group == "parts":
+                    for back in (1, 2):  # "32 ruter", "32 school routes"
+                        i = m.start - back
+                        if i >= 0 and _NUMBER.match(tokens[i]):
+                            w.parts = max(w.parts, int(tokens[i]))
+                            break
+                elif not getattr(w, m.group):
+                    setattr(w, m.group, m.text)
         return w
 
     # -- facts ---------------------------------------------------------------
@@ -304,14 +301,14 @@ class Classifier:
     def _look_for_subject(self, w: _Words) -> None:
         """The first subject word of the title and of the start of the description."""
         w.looked = True
-        for pieces, where in ((w.heading, "title_subject"), (w.body[: self.settings.match.description_words], "")):
-            m = self._subject_words.first(pieces)
-            if m is not None:
-                found = (m.group, m.text)
-                if where:
-                    w.title_subject = found
-                else:
-                    w.body_subject = found
+        scan = self._subject_words.scan_pieces(w.pieces[: w.head + self.settings.match.description_words])
+        for m in scan.matches:  # in text order
+            if scan.piece_of[m.start] < w.head:
+                if w.title_subject is None:
+                    w.title_subject = (m.group, m.text)
+            elif w.body_subject is None:
+                w.body_subject = (m.group, m.text)
+                break
 
     def _code_subject(self, codes: tuple[str, ...]) -> tuple[_Subject | None, bool]:
         """(the subject the codes decide, whether a code is more specific than a group), cached."""
@@ -328,6 +325,22 @@ class Classifier:
                 self._by_codes.clear()
             self._by_codes[codes] = found
         return found
+
+    def _needs_social(self, subject: _Subject | None, value: Decimal | None, floor: Decimal | None) -> bool:
+        """Could a social objective change the decision? Only for a specialised subject that is
+        (or may be) over the limit; it keeps such a contract possible."""
+        if subject is None or subject.kind != "specialised":
+            return False
+        if value is not None:
+            return value > self.settings.limits.specialised_max_dkk
+        return floor is not None or subject.clear_without_value
+
+    def _needs_parts(self, subject: _Subject | None, value: Decimal | None) -> bool:
+        """Could many small parts or routes change the decision? Only for sector work that is not
+        already small enough to be suitable."""
+        if subject is None or subject.kind != "sector":
+            return False
+        return value is None or value > self.settings.limits.suitable_max_dkk
 
     def _cpv_hit(self, code: str) -> tuple[Kind, SubjectSettings] | None:
         """The subject of a CPV code: the longest prefix of any subject (cached per code)."""
@@ -417,10 +430,6 @@ class Classifier:
         reserved = _codes(notice.reserved, *(lot.reserved for lot in lots))
         reserved_text = words.reserved or next((w.reserved for w in first_lot_words if w.reserved), "")
         social = bool(self._social_codes.intersection(_codes(notice.social, *(lot.social for lot in lots))))
-        specialised = subject is not None and subject.kind == "specialised"
-        sector = subject is not None and subject.kind == "sector"
-        if specialised and not social:  # a social objective keeps a specialised contract possible
-            social = bool(self._more(words).social) or any(self._more(w).social for w in first_lot_words)
         scheme = self._scheme(
             notice,
             dps=notice.dps or any(x.dps for x in lots) or bool(words.dps),
@@ -428,6 +437,9 @@ class Classifier:
         )
         # An EU notice is at least the threshold, but a scheme's call-offs are not.
         floor = None if scheme else self._floor(notice, works)
+        if not social and self._needs_social(subject, whole, floor):  # keeps a specialised contract possible
+            social = bool(self._more(words).social) or any(self._more(w).social for w in first_lot_words)
+        sector = self._needs_parts(subject, whole)
         unit = _Unit(
             is_lot=False,
             subject=subject,
@@ -491,7 +503,10 @@ class Classifier:
         # Procedure-level codes apply to every lot only when no lot carries its own.
         reserved = _codes(lot.reserved) or (() if shared.reserved else _codes(notice.reserved))
         social_codes = _codes(lot.social) or (() if shared.social else _codes(notice.social))
-        sector = subject is not None and subject.kind == "sector"
+        social = bool(self._social_codes.intersection(social_codes))
+        if not social and self._needs_social(subject, value, floor):
+            social = bool(self._more(words).social or self._more(notice_words).social)
+        sector = self._needs_parts(subject, value)
         return _Unit(
             is_lot=True,
             subject=subject,
@@ -505,12 +520,7 @@ class Classifier:
             smallest_lot=None,
             reserved=tuple(c for c in reserved if c in self._reserved_codes),
             reserved_text=words.reserved or ("" if shared.reserved_text else notice_words.reserved),
-            social=bool(self._social_codes.intersection(social_codes))
-            or (
-                subject is not None
-                and subject.kind == "specialised"
-                and bool(self._more(words).social or self._more(notice_words).social)
-            ),
+            social=social,
             sale=whole.sale,
             vcse=whole.vcse,
             scheme=self._scheme(notice, lot.dps or whole.scheme == "dps", lot.framework or whole.scheme == "framework"),

@@ -169,6 +169,7 @@ class Scan(NamedTuple):
 
 
 _NOTHING = Scan([], [], [])
+BREAK = "\x00"  # a piece of text no phrase spans (between a title and a description)
 
 # One text word's fit to a key: (word id, where the key starts and ends inside the folded word).
 _Fit = tuple[int, int, int]
@@ -239,8 +240,8 @@ class Matcher:
         # their second word, and the set of those second words)
         self._plans: dict[str, _Plan] = {}
         self._starters: set[str] = set()  # the tokens of _plans, as a set (set & set walks the smaller)
-        self._raw: dict[str, tuple[str, ...]] = {}  # a white-space piece of text -> its tokens
-        self._raw_seen: set[str] = set()  # the keys of _raw, as a set
+        self._raw: dict[str, tuple[str, ...]] = {BREAK: (BREAK,)}  # a white-space piece of text -> its tokens
+        self._raw_seen: set[str] = {BREAK}  # the keys of _raw, as a set
         self._raw_starters: set[str] = set()  # the pieces holding a token of _starters
 
     @property
@@ -310,6 +311,8 @@ class Matcher:
             self._starters.clear()
             self._raw.clear()
             self._raw_seen.clear()
+            self._raw[BREAK] = (BREAK,)
+            self._raw_seen.add(BREAK)
             self._raw_starters.clear()
         starts = self._starts
         phrases = self._phrases
