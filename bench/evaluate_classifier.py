@@ -56,7 +56,8 @@ class Labelled:
 
 def load_labelled(labels: Path, fixtures: Path) -> list[Labelled]:
     """The labelled notices; a row is matched on its file and its notice id."""
-    rows = list(csv.DictReader(labels.open(encoding="utf-8")))
+    with labels.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     pages: dict[str, dict[str, Notice]] = {}
     out: list[Labelled] = []
     for row in rows:
