@@ -88,10 +88,10 @@ class _Subject:
 class _Words:
     """What the words of one text say."""
 
-    pieces: list[str] = field(default_factory=list)  # title, BREAK, description: lowercased, split on white space
-    piece_set: set[str] = field(default_factory=set)  # the distinct pieces
+    pieces: list[str] = field(default_factory=list)  # title, BREAK, description, split on white space
     head: int = 0  # pieces before the description (the title and BREAK)
-    looked: bool = False  # subject words looked for (only when no CPV code decides: see _subject)
+    looked: bool = False  # subject words looked for in the title (only when no CPV code decides: see _subject)
+    looked_body: bool = False  # ... and in the start of the description (only when no code is specific)
     looked_more: bool = False  # social, parts and routes looked for (only when the subject needs them)
     title_subject: tuple[str, str] | None = None  # (group, matched words), the first subject word
     body_subject: tuple[str, str] | None = None  # the same in the start of the description
@@ -247,12 +247,11 @@ class Classifier:
     def _words(self, title: str, title_en: str, description: str, *, lot: bool = False) -> _Words:
         """The phrases of a text that always matter: a reservation anywhere; for the notice also a
         sale, concession, DPS or framework in the title or the start of the description."""
-        heading = (f"{title}\n{title_en}" if title_en else title).lower().split()
-        pieces = [*heading, BREAK, *description.lower().split()]
-        piece_set = set(pieces)
-        out = _Words(pieces=pieces, piece_set=piece_set, head=len(heading) + 1)
+        heading = (f"{title}\n{title_en}" if title_en else title).split()
+        pieces = [*heading, BREAK, *description.split()]
+        out = _Words(pieces=pieces, head=len(heading) + 1)
         cut = out.head + self.settings.match.description_words
-        scan = (self._reserved_words if lot else self._first_words).scan_pieces(pieces, piece_set)
+        scan = (self._reserved_words if lot else self._first_words).scan_pieces(pieces)
         for m in scan.matches:
             if m.group != "reserved" and scan.piece_of[m.start] >= cut:
                 continue  # "framework" deep in a description is rarely the procedure's
@@ -264,7 +263,7 @@ class Classifier:
         """Social objectives, parts and routes in a text, looked for once and only when needed."""
         if not w.looked_more:
             w.looked_more = True
-            matches, tokens, _ = self._more_words.scan_pieces(w.pieces, w.piece_set)
+            matches, tokens, _ = self._more_words.scan_pieces(w.pieces)
             for m in matches:
                 if m.group == "parts":
                     for back in (1, 2):  # "32 ruter", "32 school routes"
@@ -290,25 +289,27 @@ class Classifier:
         if by_code is not None:
             return by_code
         for w in words:
-            if not w.looked:
-                self._look_for_subject(w)
-            found = w.title_subject or (None if specific else w.body_subject)
+            found = self._title_subject(w) or (None if specific else self._body_subject(w))
             if found is not None:
                 kind, s = self._by_name[found[0]]
                 return self._subject_of(kind, s, found[1])
         return None
 
-    def _look_for_subject(self, w: _Words) -> None:
-        """The first subject word of the title and of the start of the description."""
-        w.looked = True
-        scan = self._subject_words.scan_pieces(w.pieces[: w.head + self.settings.match.description_words])
-        for m in scan.matches:  # in text order
-            if scan.piece_of[m.start] < w.head:
-                if w.title_subject is None:
-                    w.title_subject = (m.group, m.text)
-            elif w.body_subject is None:
-                w.body_subject = (m.group, m.text)
-                break
+    def _title_subject(self, w: _Words) -> tuple[str, str] | None:
+        """The first subject word of the title (looked for once)."""
+        if not w.looked:
+            w.looked = True
+            m = self._subject_words.first(w.pieces[: w.head])
+            w.title_subject = (m.group, m.text) if m is not None else None
+        return w.title_subject
+
+    def _body_subject(self, w: _Words) -> tuple[str, str] | None:
+        """The first subject word of the start of the description (looked for once)."""
+        if not w.looked_body:
+            w.looked_body = True
+            m = self._subject_words.first(w.pieces[w.head : w.head + self.settings.match.description_words])
+            w.body_subject = (m.group, m.text) if m is not None else None
+        return w.body_subject
 
     def _code_subject(self, codes: tuple[str, ...]) -> tuple[_Subject | None, bool]:
         """(the subject the codes decide, whether a code is more specific than a group), cached."""

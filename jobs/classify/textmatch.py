@@ -348,10 +348,10 @@ class Matcher:
 
     def scan(self, text: str) -> Scan:
         """The matches of a text (``Scan``)."""
-        return self.scan_pieces(text.lower().split())
+        return self.scan_pieces(text.split())
 
     def scan_pieces(self, raw: list[str], distinct: set[str] | None = None) -> Scan:
-        """``scan`` of a lowercased text already split on white space (``distinct``: ``set(raw)``).
+        """``scan`` of a text already split on white space (``distinct``: ``set(raw)``).
 
         The fast path: the distinct pieces are compared, as sets, with the pieces known
         to hold a word that can start a phrase; a text with none is done without
@@ -371,7 +371,7 @@ class Matcher:
         return Scan(self._match(tokens, set(tokens) & self._starters), tokens, piece_of)
 
     def first(self, raw: list[str], distinct: set[str] | None = None) -> Match | None:
-        """The first match in a lowercased text split on white space, looking no further."""
+        """The first match in a text split on white space, looking no further."""
         for i in self._hit_pieces(raw, distinct):
             tokens, _ = self._window_tokens(raw, [[i, min(len(raw), i + self._span)]])
             matches = self._match(tokens, set(tokens) & self._starters)
@@ -383,10 +383,14 @@ class Matcher:
         """Where (sorted piece indexes) the pieces holding a word that can start a phrase are."""
         if not raw:
             return []
-        pieces = set(raw) if distinct is None else distinct
-        new = pieces - self._raw_seen
+        if distinct is None and self._raw_seen.issuperset(raw):  # the usual case: no set to build
+            new: set[str] = set()
+            pieces: Iterable[str] = raw
+        else:
+            pieces = set(raw) if distinct is None else distinct
+            new = pieces - self._raw_seen
         if new:
-            split = {r: tuple(_TOKEN.findall(r)) for r in new}
+            split = {r: tuple(_TOKEN.findall(r.lower())) for r in new}
             unseen = {t for parts in split.values() for t in parts} - self._looked_up
             if unseen:
                 self._learn(unseen)
@@ -394,7 +398,7 @@ class Matcher:
             self._raw_seen |= new
             starters = self._starters
             self._raw_starters.update(r for r, parts in split.items() if any(t in starters for t in parts))
-        hit_pieces = pieces & self._raw_starters
+        hit_pieces = self._raw_starters.intersection(pieces)
         if not hit_pieces:
             return []
         at: list[int] = []
