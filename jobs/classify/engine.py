@@ -180,6 +180,7 @@ class Classifier:
         self._texts = _Texts(settings.limits)
         self._decided: dict[_Unit, tuple[Level, tuple[Reason, ...]]] = {}
         self._subjects_made: dict[tuple[str, str, str], _Subject] = {}
+        self._goods_plain = _Subject("other", self._goods[1], "") if self._goods else None
         self._cpv_hits: dict[str, tuple[Kind, SubjectSettings] | None] = {}
         self._by_codes: dict[tuple[str, ...], tuple[_Subject | None, bool]] = {}
         qualification = settings.codes
@@ -368,20 +369,15 @@ class Classifier:
 
     def _goods_subject(self, subject: _Subject | None, codes: tuple[str, ...], supplies: bool) -> _Subject | None:
         """Goods are outside the sectors: a supply named by sector words, or a goods CPV code."""
-        if self._goods is None:
+        if self._goods is None or self._goods_plain is None or (subject is not None and subject.kind != "sector"):
             return subject
-        goods = self._subject_of("other", self._goods[1], "")
+        goods = self._goods_plain
         if subject is None:
             main = codes[0] if codes else ""
             if supplies or (main[:2].isdigit() and int(main[:2]) < 45):
                 return goods
             return None
-        if (
-            subject.kind == "sector"
-            and supplies
-            and not subject.supplies
-            and not subject.evidence.startswith("CPV ")
-        ):
+        if supplies and not subject.supplies and not subject.evidence.startswith("CPV "):
             return self._subject_of("other", self._goods[1], subject.evidence)
         return subject
 
@@ -460,7 +456,11 @@ class Classifier:
             scheme=scheme,
             concession=self._concession(notice, words),
             parts=max(len(lots), self._more(words).parts) if sector else len(lots),
-            routes=sector and (bool(self._more(words).routes) or any(self._more(w).routes for w in first_lot_words)),
+            routes=bool(scheme)
+            and sector
+            and subject is not None
+            and subject.name == "transport"  # school routes in a scheme: see _rules
+            and (bool(self._more(words).routes) or any(self._more(w).routes for w in first_lot_words)),
             lots=len(lots),
         )
         value = whole if whole is not None else floor
@@ -527,7 +527,7 @@ class Classifier:
             scheme=self._scheme(notice, lot.dps or whole.scheme == "dps", lot.framework or whole.scheme == "framework"),
             concession=whole.concession or bool(words.concession),
             parts=self._more(words).parts if sector else 0,
-            routes=sector and (whole.routes or bool(self._more(words).routes)),
+            routes=sector and whole.routes,
             lots=0,
             whole_large=whole.whole_large,
         )
