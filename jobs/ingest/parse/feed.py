@@ -35,7 +35,10 @@ Tender data in a feed item is read from two places:
    author) as the buyer; and labelled lines in the description, as Danish
    portals write them: "Ordregiver:", "Tilbudsfrist: 08-11-2021 kl. 12.00",
    "Skønnet kontraktsum: 700.000 kr.", "SMV venligt: Ja", "Leveringssted:
-   Østjylland", "CPV:". Without ``udbud:type`` an item is a COMPETITION when
+   Østjylland", "CPV:". With no CPV code at all, a title that is exactly the
+   Danish label of a CPV code (udbud.dk names EU notices so, "Rengøring af
+   skoler 2021/S 196-509919") gives that code, noted in
+   ``texts["title_is_cpv"]``. Without ``udbud:type`` an item is a COMPETITION when
    it has a deadline, unless its title says otherwise (indkøbsplan /
    markedsdialog → PRIOR_INFORMATION, rettelse → CHANGE, annulleret/aflyst →
    CANCELLATION, tildeling → AWARD); else OTHER.
