@@ -56,7 +56,6 @@ def build_application(
             clock=clock,
             tz=settings.delivery.timezone,
             staff_chat_id=settings.telegram.staff_chat_id or None,
-            sectors=settings.classifier.sectors,
         )
         engine = AsyncExitStack()
         rt = await engine.enter_async_context(open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema))

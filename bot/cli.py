@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="parse (and classify) files, URLs or the configured sources")
     scan.add_argument("inputs", nargs="*", metavar="PATH|URL")
     scan.add_argument("--json", action="store_true", help="one JSON object per notice")
+    scan.add_argument("--language", choices=("da", "en"), default="en", help="language of levels and reasons")
 
     poll = sub.add_parser("poll", help="poll the due sources into the database")
     poll.add_argument("--once", action="store_true", help="one round, then exit (the default)")
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     cls.add_argument("inputs", nargs="+", metavar="FILE")
     cls.add_argument("--json", action="store_true", help="JSON lines (the default output)")
     cls.add_argument("--lots", action="store_true", help="also one line per lot")
+    cls.add_argument("--language", choices=("da", "en"), default="da", help="language of the reasons' text")
 
     sub.add_parser("run", help="run the Telegram bot with its scheduled jobs (needs TELEGRAM_BOT_TOKEN)")
     web = sub.add_parser("web", help="serve the public web section (notices, feeds, directory, advice)")
@@ -201,11 +203,11 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "scan":
         from bot.commands.scan import scan
 
-        return await scan(settings, args.inputs, as_json=args.json)
+        return await scan(settings, args.inputs, as_json=args.json, lang=args.language)
     if args.command == "classify":
         from bot.commands.scan import classify
 
-        return await classify(settings, args.inputs, lots=args.lots)
+        return await classify(settings, args.inputs, lots=args.lots, lang=args.language)
     if args.command == "poll":
         from bot.commands.poll import poll_once
 

@@ -12,9 +12,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.texts import t
-from jobs.classify.model import Reason
 from jobs.classify.render import level_label, render_reason
-from jobs.classify.settings import SectorSettings
 from jobs.deliver.notify import Delivery, NoticeView
 
 MAX_MESSAGE = 4096
@@ -58,16 +56,16 @@ def relative(deadline: datetime, now: datetime, lang: str, tz: str) -> str:
     return t(lang, "in_days", n=days)
 
 
-def reason_text(r: dict[str, object], lang: str, sectors: tuple[SectorSettings, ...] | None) -> str:
-    reason = Reason(str(r.get("signal", "")), int(r.get("weight", 0) or 0), str(r.get("evidence", "")))  # type: ignore[call-overload]
-    return render_reason(reason, "en" if lang == "en" else "da", sectors=sectors)
+def reason_text(r: dict[str, object], lang: str) -> str:
+    """The sentence of a stored reason in ``lang`` (never its signal id)."""
+    return render_reason(r, "en" if lang == "en" else "da")
 
 
 def level_line(view: NoticeView, lang: str) -> str:
     if view.level not in LEVEL_ICON:
         return t(lang, "level_unknown")
     label = level_label(view.level, "en" if lang == "en" else "da")  # type: ignore[arg-type]
-    return f"{LEVEL_ICON[view.level]} " + t(lang, "level_line", label=label.capitalize(), score=view.score or 0)
+    return f"{LEVEL_ICON[view.level]} " + t(lang, "level_line", label=label.capitalize())
 
 
 def notice_lines(
@@ -76,7 +74,6 @@ def notice_lines(
     now: datetime,
     tz: str,
     *,
-    sectors: tuple[SectorSettings, ...] | None = None,
     reasons: int = 3,
     title_limit: int = 300,
 ) -> list[str]:
@@ -97,8 +94,9 @@ def notice_lines(
     if value_bits:
         lines.append(" · ".join(value_bits))
     lines.append(level_line(view, lang))
-    for r in view.reasons[:reasons]:
-        lines.append("• " + esc(reason_text(r, lang, sectors), 200))
+    for text in [reason_text(r, lang) for r in view.reasons][:reasons]:
+        if text:
+            lines.append("• " + esc(text, 200))
     if n.url and n.url.startswith(("http://", "https://")):
         lines.append(f'<a href="{html.escape(n.url[:1000], quote=True)}">{t(lang, "link")}</a>')
     return lines
@@ -119,25 +117,22 @@ def render_notice(
     now: datetime,
     tz: str,
     *,
-    sectors: tuple[SectorSettings, ...] | None = None,
     banner: str | None = None,
 ) -> str:
-    lines = notice_lines(view, lang, now, tz, sectors=sectors)
+    lines = notice_lines(view, lang, now, tz)
     if banner:
         lines.insert(0, banner)
     return fit(lines)
 
 
-def render_details(
-    view: NoticeView, lang: str, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None
-) -> str:
-    lines = notice_lines(view, lang, now, tz, sectors=sectors, reasons=0)
+def render_details(view: NoticeView, lang: str, now: datetime, tz: str) -> str:
+    lines = notice_lines(view, lang, now, tz, reasons=0)
     label = level_label(view.level, lang) if view.level in LEVEL_ICON else t(lang, "level_unknown")  # type: ignore[arg-type]
     lines.append("")
     lines.append(t(lang, "details_title", label=esc(label)))
-    for r in view.reasons[:15]:
-        weight = int(r.get("weight", 0) or 0)
-        lines.append(f"• {esc(reason_text(r, lang, sectors), 200)} ({weight:+d})")
+    for text in [reason_text(r, lang) for r in view.reasons][:15]:
+        if text:
+            lines.append(f"• {esc(text, 200)}")
     if view.lots:
         lines.append("")
         lines.append(t(lang, "details_lots"))
@@ -150,7 +145,7 @@ def render_details(
     return fit(lines)
 
 
-def render_change(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None) -> str:
+def render_change(d: Delivery, now: datetime, tz: str) -> str:
     assert d.notice is not None
     lang = d.language
     lines = [t(lang, "change_header")]
@@ -162,18 +157,16 @@ def render_change(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorS
         names = ", ".join(t(lang, f"field_{c}") for c in changed)
         lines.append(t(lang, "change_fields", fields=esc(names)))
     lines.append("")
-    lines.extend(notice_lines(d.notice, lang, now, tz, sectors=sectors, reasons=1))
+    lines.extend(notice_lines(d.notice, lang, now, tz, reasons=1))
     return fit(lines)
 
 
-def render_reminder(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None) -> str:
+def render_reminder(d: Delivery, now: datetime, tz: str) -> str:
     assert d.notice is not None
-    return fit(
-        [t(d.language, "reminder_header"), *notice_lines(d.notice, d.language, now, tz, sectors=sectors, reasons=1)]
-    )
+    return fit([t(d.language, "reminder_header"), *notice_lines(d.notice, d.language, now, tz, reasons=1)])
 
 
-def render_digest(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorSettings, ...] | None = None) -> str:
+def render_digest(d: Delivery, now: datetime, tz: str) -> str:
     lang = d.language
     header = t(lang, "digest_header", count=len(d.notices))
     parts = int(d.payload.get("parts", 1) or 1)
@@ -182,7 +175,7 @@ def render_digest(d: Delivery, now: datetime, tz: str, *, sectors: tuple[SectorS
     lines = [header]
     budget = (MAX_MESSAGE - len(header) - 50) // max(1, len(d.notices))
     for i, view in enumerate(d.notices, 1):
-        entry = notice_lines(view, lang, now, tz, sectors=sectors, reasons=1, title_limit=200)
+        entry = notice_lines(view, lang, now, tz, reasons=1, title_limit=200)
         # each line is whole HTML: shorten an entry by dropping lines, never by cutting one
         text = next(
             (joined for k in (len(entry), 4, 1) if len(joined := "\n".join(entry[:k])) <= budget),

@@ -13,7 +13,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.keyboards import notice_keyboard
 from bot.render import render_change, render_digest, render_notice, render_reminder
 from bot.texts import t
-from jobs.classify.settings import SectorSettings
 from jobs.deliver.notify import Delivery, Outcome, SendResult
 from jobs.status import OutboxKind
 
@@ -31,13 +30,11 @@ class TelegramNotifier:
         clock: Callable[[], datetime],
         tz: str,
         staff_chat_id: int | None = None,
-        sectors: tuple[SectorSettings, ...] | None = None,
     ) -> None:
         self.bot = bot
         self.clock = clock
         self.tz = tz
         self.staff_chat_id = staff_chat_id
-        self.sectors = sectors
 
     async def alert_staff(self, text: str) -> None:
         if self.staff_chat_id is None:
@@ -51,13 +48,13 @@ class TelegramNotifier:
     def render(self, d: Delivery) -> str:
         now = self.clock()
         if d.kind == OutboxKind.NOTICE and d.notice is not None:
-            return render_notice(d.notice, d.language, now, self.tz, sectors=self.sectors)
+            return render_notice(d.notice, d.language, now, self.tz)
         if d.kind == OutboxKind.CHANGE:
-            return render_change(d, now, self.tz, sectors=self.sectors)
+            return render_change(d, now, self.tz)
         if d.kind == OutboxKind.REMINDER:
-            return render_reminder(d, now, self.tz, sectors=self.sectors)
+            return render_reminder(d, now, self.tz)
         if d.kind == OutboxKind.DIGEST:
-            return render_digest(d, now, self.tz, sectors=self.sectors)
+            return render_digest(d, now, self.tz)
         if d.payload.get("html"):  # broadcasts, advice answers: checked to fit when made; never cut a tag
             return str(d.payload["html"])
         return str(d.payload.get("text") or "")[:4096]
@@ -106,7 +103,6 @@ class TelegramNotifier:
                 d.language,
                 self.clock(),
                 self.tz,
-                sectors=self.sectors,
                 banner=t(d.language, "changed_banner"),
             )
             await self.bot.edit_message_text(

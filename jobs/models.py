@@ -124,6 +124,9 @@ class NoticeRow(Base):
     sme_suitable: Mapped[bool | None]
     vcse_suitable: Mapped[bool | None]
     framework: Mapped[bool] = mapped_column(Boolean, default=False)
+    dps: Mapped[bool] = mapped_column(Boolean, default=False)
+    concession: Mapped[bool] = mapped_column(Boolean, default=False)
+    above_threshold: Mapped[bool | None]
     language: Mapped[str] = mapped_column(String(8), default="da")
     published_at: Mapped[datetime | None]
     changes_external_id: Mapped[str | None] = mapped_column(String(300))
@@ -163,6 +166,8 @@ class LotRow(Base):
     sme_suitable: Mapped[bool | None]
     framework: Mapped[bool] = mapped_column(Boolean, default=False)
     duration_months: Mapped[int | None] = mapped_column(Integer)
+    contract_nature: Mapped[str | None] = mapped_column(String(30))
+    dps: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[str | None] = mapped_column(String(20))
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

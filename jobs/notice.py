@@ -40,6 +40,8 @@ class Lot:
     sme_suitable: bool | None = None  # BT-726
     framework: bool = False
     duration_months: int | None = None
+    contract_nature: str | None = None  # the lot's own BT-23 ("works", "services", "supplies")
+    dps: bool = False  # the lot sets up or uses a dynamic purchasing system
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,9 @@ class Notice:
     sme_suitable: bool | None = None
     vcse_suitable: bool | None = None
     framework: bool = False
+    dps: bool = False  # a dynamic purchasing system (eForms dps-list/dps-nlist, OCDS hasDynamicPurchasingSystem)
+    concession: bool = False  # a concession (its value is the estimated turnover)
+    above_threshold: bool | None = None  # published as above the EU thresholds (an EU notice); None: unknown
     language: str = "da"  # ISO 639-1 of title/description
     published_at: datetime | None = None
     changes: str | None = None  # id of the notice this one changes (corrigendum/cancellation)

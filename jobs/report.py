@@ -30,6 +30,9 @@ def lot_to_dict(lot: Lot) -> dict[str, Any]:
         "reserved": list(lot.reserved),
         "social": list(lot.social),
         "sme_suitable": lot.sme_suitable,
+        "contract_nature": lot.contract_nature,
+        "framework": lot.framework,
+        "dps": lot.dps,
     }
 
 
@@ -56,5 +59,9 @@ def notice_to_dict(n: Notice) -> dict[str, Any]:
         "sme_suitable": n.sme_suitable,
         "vcse_suitable": n.vcse_suitable,
         "framework": n.framework,
+        "dps": n.dps,
+        "concession": n.concession,
+        "above_threshold": n.above_threshold,
+        "contract_nature": n.contract_nature,
         "changes": n.changes,
     }

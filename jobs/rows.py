@@ -34,6 +34,8 @@ def row_to_notice(row: NoticeRow) -> Notice:
                 social=tuple(lot.social or ()),
                 sme_suitable=lot.sme_suitable,
                 framework=lot.framework,
+                contract_nature=lot.contract_nature,
+                dps=lot.dps,
                 duration_months=lot.duration_months,
             )
             for lot in row.lots
@@ -49,6 +51,9 @@ def row_to_notice(row: NoticeRow) -> Notice:
         sme_suitable=row.sme_suitable,
         vcse_suitable=row.vcse_suitable,
         framework=row.framework,
+        dps=row.dps,
+        concession=row.concession,
+        above_threshold=row.above_threshold,
         language=row.language,
         published_at=row.published_at,
         changes=row.changes_external_id,

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,9 @@ def test_scan_json_reads_every_format_by_content(tmp_path: Path, feed_server: Fe
             "level",
             "score",
             "reasons",
+            "closed",
         } <= set(d)
+        assert d["reasons"] and all({"signal", "text"} <= set(r) for r in d["reasons"])  # type: ignore[union-attr]
         by_source.setdefault(str(d["source"]), []).append(d)
     seen_in = set(by_source) | {src for d in lines for src in d["also_in"]}  # type: ignore[attr-defined]
     assert seen_in == {p.name for p in EVERY_FORMAT} | {"notice.txt", feed_server.url("/feed")}
@@ -96,6 +99,43 @@ def test_scan_without_arguments_prints_tab_separated_lines_when_piped() -> None:
     assert rows and all(len(r) == 8 for r in rows)
     assert {r[2] for r in rows} == {"open", "closed", "no deadline"}
     assert max(len(line) for line in lines) > 80  # not squeezed into a terminal's width
+    assert {r[3] for r in rows} <= {"suitable", "possible", "unlikely"}
+    assert not any(signal in proc.stdout for signal in SIGNALS)  # sentences, never signal ids
+    danish = [line.split("\t") for line in cli("scan", "--language", "da").stdout.splitlines()[1:]]
+    assert {r[2] for r in danish} == {"åben", "lukket", "ingen frist"}
+    assert {r[3] for r in danish} <= {"oplagt", "mulig", "usandsynlig"}
+    assert not any(signal in cell for r in danish for cell in r for signal in SIGNALS)
+
+
+SIGNALS = (
+    "sector_small",
+    "sector_unknown",
+    "specialised_large",
+    "specialised_unknown",
+    "works_large",
+    "no_sign",
+    "other_goods",
+)
+
+
+def test_scan_marks_only_notices_whose_deadline_has_passed_as_closed(tmp_path: Path) -> None:
+    from tests.botkit import rss
+
+    soon = (datetime.now(UTC) + timedelta(days=60)).isoformat(timespec="seconds")
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(
+        rss(
+            [
+                {"guid": "past", "title": "Rengøring af skole", "deadline": "2021-01-04T12:00:00+01:00"},
+                {"guid": "future", "title": "Rengøring af rådhus", "deadline": soon},
+                {"guid": "none", "title": "Rengøring af hal"},
+            ]
+        )
+    )
+    lines = [json.loads(line) for line in cli("scan", "--json", str(feed)).stdout.splitlines()]
+    assert {d["id"]: d["closed"] for d in lines} == {"past": True, "future": False, "none": False}
+    rows = [line.split("\t") for line in cli("scan", str(feed)).stdout.splitlines()[1:]]
+    assert sorted(r[2] for r in rows) == ["closed", "no deadline", "open"]
 
 
 def test_classify_prints_one_line_per_notice_and_lot() -> None:
@@ -107,9 +147,17 @@ def test_classify_prints_one_line_per_notice_and_lot() -> None:
     lot_lines = [d for d in lines if "lot" in d]
     assert len(notice_lines) == 1 and len(lot_lines) >= 2
     for d in lines:
+        assert {"source", "id", "title", "score", "level", "reasons"} <= set(d)
         assert d["level"] in ("suitable", "possible", "unlikely")
         assert 0 <= d["score"] <= 100
-        assert all({"signal", "weight", "evidence"} <= set(r) for r in d["reasons"])
+        assert d["reasons"] and all({"signal", "text"} <= set(r) and r["text"] for r in d["reasons"])
+    danish = {r["text"] for d in lines for r in d["reasons"]}
+    english = [json.loads(line) for line in cli("classify", "--lots", "--language", "en", str(f)).stdout.splitlines()]
+    assert [d["level"] for d in english] == [d["level"] for d in lines]
+    assert [[r["signal"] for r in d["reasons"]] for d in english] == [
+        [r["signal"] for r in d["reasons"]] for d in lines
+    ]
+    assert danish.isdisjoint({r["text"] for d in english for r in d["reasons"]})  # translated, not copied
 
 
 def test_poll_once_then_rescore(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ LOTS = "eforms/sdk-examples/cn_24_maximal.xml"
 
 
 async def seed(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(datetime(2020, 1, 20, 9, 0, tzinfo=UTC))  # before the fixtures' deadlines: alerts are queued
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         for chat in (1, 2, 3):
             await subscribe(rt.db, Profile(chat, chat, f"Firma {chat} «æøå»", None, "da"), clock())

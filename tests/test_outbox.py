@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -24,6 +24,8 @@ from tests.helpers import Clock, fixture_bytes, make_runtime, settings_with
 OPEN = "eforms/sdk-examples/cn_24_open.xml"
 CHANGE = "eforms/sdk-examples/change-cn_24_open_dates.xml"
 MULTI = "eforms/sdk-examples/cn_24_multilingual.xml"
+# Before the fixtures' deadlines (MULTI closes 3 Feb 2020): a closed notice is never sent as new.
+START = datetime(2020, 1, 20, 9, 0, tzinfo=UTC)
 
 
 class RecordingNotifier:
@@ -70,7 +72,7 @@ async def add_sub(rt, chat: int, **settings: object) -> None:  # type: ignore[no
 
 
 async def test_alert_sent_once_and_only_to_matching(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await add_sub(rt, 1, categories=["it"])  # cn_24_multilingual is IT services (CPV 72...)
         await add_sub(rt, 2, keywords=["rengøring"])
@@ -93,7 +95,7 @@ async def test_alert_sent_once_and_only_to_matching(db: Database) -> None:
 
 
 async def test_new_subscriber_gets_no_older_notices(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await ingest(rt, MULTI)
         clock.advance(minutes=5)
@@ -102,7 +104,7 @@ async def test_new_subscriber_gets_no_older_notices(db: Database) -> None:
 
 
 async def test_kill_between_claim_and_send_loses_nothing(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         for chat in range(1, 6):
             await add_sub(rt, chat)
@@ -121,7 +123,7 @@ async def test_kill_between_claim_and_send_loses_nothing(db: Database) -> None:
 
 
 async def test_blocked_user_is_deactivated_and_transient_errors_retry(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await add_sub(rt, 1)
         await add_sub(rt, 2)
@@ -154,7 +156,7 @@ async def test_blocked_user_is_deactivated_and_transient_errors_retry(db: Databa
 
 
 async def test_daily_cap_overflow_goes_to_the_digest(db: Database) -> None:
-    clock = Clock()  # 09:00 UTC = 10:00 in Copenhagen
+    clock = Clock(START)  # 09:00 UTC = 10:00 in Copenhagen
     settings = dataclasses.replace(settings_with(), delivery=DeliverySettings(daily_cap=1, digest_hour=8))
     async with make_runtime(db, settings, clock=clock) as rt:
         await add_sub(rt, 1)
@@ -176,7 +178,7 @@ async def test_daily_cap_overflow_goes_to_the_digest(db: Database) -> None:
 
 
 async def test_change_reaches_recipients_as_reply(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await add_sub(rt, 1)
         clock.advance(minutes=1)
@@ -198,7 +200,7 @@ async def test_change_reaches_recipients_as_reply(db: Database) -> None:
 
 
 async def test_paused_subscriber_gets_held_alerts_in_a_digest_after_resume(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await add_sub(rt, 1)
         await set_status(rt.db, 1, "paused", clock())
@@ -239,7 +241,7 @@ async def test_rate_limiter_paces_globally_per_chat_and_pauses() -> None:
 
 async def test_enqueue_is_in_the_same_transaction_as_the_store(db: Database) -> None:
     """If the store's transaction fails, no outbox row survives either (and vice versa)."""
-    clock = Clock()
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await add_sub(rt, 1)
         clock.advance(minutes=1)
@@ -260,7 +262,7 @@ async def test_enqueue_is_in_the_same_transaction_as_the_store(db: Database) -> 
 async def test_reminder_goes_out_days_before_the_deadline_and_follows_changes(db: Database) -> None:
     from jobs.people.subscribers import add_reminder
 
-    clock = Clock()  # 28 Nov 2026
+    clock = Clock(START)
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         await add_sub(rt, 1)
         clock.advance(minutes=1)
@@ -271,8 +273,8 @@ async def test_reminder_goes_out_days_before_the_deadline_and_follows_changes(db
         assert alert.notice is not None
         deadline = alert.notice.notice.deadline
         assert deadline is not None
-        # the fixture's deadline has long passed: no reminder
-        res = await add_reminder(rt.db, 1, alert.notice.row_id, clock(), 3)
+        # once the deadline has passed: no reminder
+        res = await add_reminder(rt.db, 1, alert.notice.row_id, deadline + timedelta(days=1), 3)
         assert res.status == "too_late"
         # pretend we are well before it
         clock.now = deadline - timedelta(days=20)

@@ -98,7 +98,10 @@ def test_eu_notice_title_reference_link_and_day_only_deadline(records: ParsedPag
     assert n.nuts == ("DK012",)  # Københavns omegn
     assert n.deadline == datetime(2021, 11, 9, 23, 59, tzinfo=COPENHAGEN)  # "09-11-2021"
     assert n.published_at == datetime(2021, 10, 8, tzinfo=COPENHAGEN)
-    assert n.cpv == ()
+    # the title is the Danish label of the notice's main CPV code: the code is read from it
+    assert n.cpv == ("60000000",) and n.texts["title_is_cpv"] == "60000000"
+    assert n.above_threshold is True  # "EU-udbud"
+    assert _find(records, "Udbud af elektricitet til Egetforbrug").above_threshold is False  # under tærskelværdierne
     several = next(x for x in records.notices if x.texts.get("ojs_reference") == "2021/S 196-509635")
     assert several.nuts == ("DK", "DK01", "DK02", "DK03", "DK04", "DK05")
     assert several.deadline is None  # "Tilbudsfrist": ""

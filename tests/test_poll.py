@@ -128,3 +128,36 @@ async def test_hostile_and_broken_documents_are_errors(db: Database, feed_server
         row = await source_row(db, name)
         assert row.failures == 1 and row.last_error == reports[name].error
     assert await count(db, NoticeRow) == 1
+
+
+async def test_closed_notices_are_stored_but_never_pushed_as_new(db: Database, feed_server: FeedServer) -> None:
+    """A notice whose deadline has passed when it is stored is not announced (jobs.notice.is_open)."""
+    from jobs.models import OutboxRow
+    from jobs.people.subscribers import Profile, subscribe
+    from tests.botkit import rss
+
+    clock = Clock()  # 28 Nov 2026, 09:00 UTC
+    feed_server.routes["/f"] = Route(body=rss([{"guid": "first", "title": "Rengøring af skole"}]))
+    settings = settings_with(SourceSettings(name="f", kind="rss", url=feed_server.url("/f"), interval_minutes=10))
+    async with make_runtime(db, settings, clock=clock) as rt:
+        await subscribe(rt.db, Profile(1, 1, "Firma", None, "da"), clock())
+        [baseline] = await poll_due_sources(rt)
+        assert baseline.baseline
+        items = [
+            {"guid": "closed", "title": "Rengøring af rådhus", "deadline": "2026-11-27T12:00:00+01:00"},
+            {"guid": "open", "title": "Rengøring af bibliotek", "deadline": "2026-12-20T12:00:00+01:00"},
+            {"guid": "undated", "title": "Rengøring af hal"},
+        ]
+        feed_server.routes["/f"] = Route(body=rss(items))
+        clock.advance(minutes=11)
+        [report] = await poll_due_sources(rt)
+        assert report.ok and len(report.result.new) == 3  # all stored ...
+        async with db.sessions() as s:
+            sent = (
+                await s.scalars(
+                    select(NoticeRow.external_id)
+                    .join(OutboxRow, OutboxRow.notice_id == NoticeRow.id)
+                    .where(OutboxRow.kind == "notice")
+                )
+            ).all()
+        assert sorted(sent) == ["open", "undated"]  # ... but the closed one is never pushed

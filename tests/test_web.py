@@ -31,7 +31,7 @@ async def test_list_filters_pages_and_escapes(db: Database, db_url: str) -> None
         assert "om 20 dage" in html and "400.000 DKK" in html and "2 delaftaler" in html
         assert "Rengøring" in html and "under" not in titles(html)[0]
         # reasons are sentences, never internal names
-        assert "Branche med mange socialøkonomiske virksomheder" in html and "sector:" not in html
+        assert "Rengøring, under 1 mio. kr." in html and "sector_small" not in html
         # 27 listed, 20 a page
         assert "27 udbud" in html and len(titles(html)) == 20
         assert 'rel="next" href="/?side=2"' in html

@@ -123,7 +123,7 @@ class Page:
         return LEVEL_CLASS.get(level or "", "none")
 
     def reasons(self, reasons: Any, limit: int = 3) -> list[str]:
-        return reason_sentences(list(reasons), self.lang, self.site.settings.classifier.sectors, limit=limit)
+        return reason_sentences(list(reasons), self.lang, limit=limit)
 
     def deadline(self, dt: datetime | None) -> str:
         if dt is None:

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from jobs.classify.model import Assessment
-from jobs.classify.render import render_reason
+from jobs.classify.render import level_label
+from jobs.classify.report import assessment_to_json, reason_json
 from jobs.config import Settings
 from jobs.errors import FetchError, ParseError
 from jobs.ingest.decide import collapse_same
@@ -104,8 +105,9 @@ def scan_rows(settings: Settings, notices: Sequence[Notice], now: datetime) -> l
     return rows
 
 
-async def scan(settings: Settings, inputs: Sequence[str], *, as_json: bool) -> int:
-    """Print each tender once; exit 1 when any input or source failed (the others are printed)."""
+async def scan(settings: Settings, inputs: Sequence[str], *, as_json: bool, lang: str = "en") -> int:
+    """Print each tender once; exit 1 when any input or source failed (the others are printed).
+    Levels and reasons are words in ``lang``, never the classifier's signal ids."""
     scanned = await collect(settings, inputs)
     rows = scan_rows(settings, scanned.notices, utcnow())
     if as_json:
@@ -114,36 +116,44 @@ async def scan(settings: Settings, inputs: Sequence[str], *, as_json: bool) -> i
             d.update(
                 score=r.assessment.score,
                 level=r.assessment.level,
-                reasons=[x.to_dict() for x in r.assessment.reasons],
+                reasons=[reason_json(x, lang) for x in r.assessment.reasons],
                 closed=r.closed,
                 also_in=r.also_in,
             )
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
     elif sys.stdout.isatty():
-        print_table(settings, rows)
+        print_table(rows, lang)
     else:
-        print_lines(settings, rows)
+        print_lines(rows, lang)
     return 1 if scanned.failures else 0
 
 
 COLUMNS = ("Source", "Deadline", "Status", "Level", "Title", "Buyer", "Value", "Top reason")
 
 
-def _cells(settings: Settings, r: Row) -> list[str]:
+STATUS = {
+    "en": {"closed": "closed", "open": "open", "undated": "no deadline"},
+    "da": {"closed": "lukket", "open": "åben", "undated": "ingen frist"},
+}
+
+
+def _cells(r: Row, lang: str) -> list[str]:
     n, a = r.notice, r.assessment
     value = f"{n.value:,.0f} {n.currency or ''}".strip() if n.value is not None else "–"
     deadline = n.deadline.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M") if n.deadline else "–"
-    reason = render_reason(a.reasons[0], "en", sectors=settings.classifier.sectors) if a.reasons else "–"
+    reason = a.reasons[0].text(lang) if a.reasons else "–"  # a sentence, never the signal id
     source = n.source + (f" (+ {', '.join(r.also_in)})" if r.also_in else "")
-    status = "closed" if r.closed else ("open" if n.deadline or _lot_deadline(n) else "no deadline")
-    return [source, deadline, status, f"{a.level} {a.score}", n.title, n.buyer, value, reason]
+    words = STATUS["da" if lang == "da" else "en"]
+    status = words["closed"] if r.closed else (words["open"] if n.deadline or _lot_deadline(n) else words["undated"])
+    level = level_label(a.level, "da" if lang == "da" else "en")
+    return [source, deadline, status, level, n.title, n.buyer, value, reason]
 
 
 def _lot_deadline(n: Notice) -> bool:
     return any(lot.deadline for lot in n.lots)
 
 
-def print_table(settings: Settings, rows: Sequence[Row]) -> None:
+def print_table(rows: Sequence[Row], lang: str = "en") -> None:
     """A table for a terminal."""
     closed = sum(r.closed for r in rows)
     undated = sum(not r.closed and not (r.notice.deadline or _lot_deadline(r.notice)) for r in rows)
@@ -152,26 +162,25 @@ def print_table(settings: Settings, rows: Sequence[Row]) -> None:
     for col in COLUMNS:
         table.add_column(col, overflow="fold")
     for r in rows:
-        cells = _cells(settings, r)
+        cells = _cells(r, lang)
         cells[4], cells[5] = cells[4][:90], cells[5][:40]
         table.add_row(*cells, style="dim" if r.closed else None)
     Console().print(table)
 
 
-def print_lines(settings: Settings, rows: Sequence[Row]) -> None:
+def print_lines(rows: Sequence[Row], lang: str = "en") -> None:
     """Plain tab-separated lines (a header, then one line per tender) for pipes and files."""
     out = sys.stdout
     out.write("\t".join(c.lower().replace(" ", "_") for c in COLUMNS) + "\n")
     for r in rows:
-        out.write("\t".join(" ".join(c.split()) for c in _cells(settings, r)) + "\n")
+        out.write("\t".join(" ".join(c.split()) for c in _cells(r, lang)) + "\n")
 
 
-async def classify(settings: Settings, inputs: Sequence[str], *, lots: bool) -> int:
-    from jobs.classify.report import assessment_to_json
-
+async def classify(settings: Settings, inputs: Sequence[str], *, lots: bool, lang: str = "da") -> int:
+    """JSON lines: the reasons' ``text`` is the sentence in ``lang`` (Danish by default)."""
     scanned = await collect(settings, inputs)
     assess = make_assess(settings)
     for n in scanned.notices:
-        for line in assessment_to_json(n, assess(n), lots=lots):
+        for line in assessment_to_json(n, assess(n), lots=lots, lang=lang):
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 1 if scanned.failures else 0

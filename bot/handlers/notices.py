@@ -38,7 +38,7 @@ async def on_notice_button(update: Update, context: Context) -> None:
             return
         await context.bot.send_message(
             chat,
-            render_details(view, lang, now, tz, sectors=deps.settings.classifier.sectors),
+            render_details(view, lang, now, tz),
             parse_mode=ParseMode.HTML,
             disable_web_page_preview=True,
         )

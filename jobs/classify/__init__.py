@@ -1,22 +1,22 @@
-"""Suitability classifier: how plausible a notice is for a small social enterprise, and why.
+"""Suitability classifier: is a notice suitable, possible or unlikely for a small social
+enterprise, and why (``../shared/SUITABILITY.md``).
 
 Use ``Classifier(settings.classifier, settings.money).classify(notice, now)``;
-see ``engine`` for the scoring and combination rules and README.md
-("Suitability classifier") for the signals and their weights.
+see ``engine`` for the rules and docs/classifier.md for the subjects, the
+reasons and the evaluation.
 """
 
-from jobs.classify.engine import ALGORITHM_VERSION, Classifier, classify, rules_version, social_service_cpv
+from jobs.classify.engine import ALGORITHM_VERSION, Classifier, classify, rules_version
 from jobs.classify.model import LEVELS, Assessment, Level, LotAssessment, Reason
 from jobs.classify.render import level_label, render_reason
-from jobs.classify.report import assessment_to_json
+from jobs.classify.report import assessment_to_json, reason_json
 from jobs.classify.settings import (
     ClassifierSettings,
     CodeSettings,
-    LevelSettings,
+    LimitSettings,
+    MatchSettings,
     PhraseSettings,
-    SectorSettings,
-    SizeSettings,
-    WeightSettings,
+    SubjectSettings,
 )
 from jobs.classify.textmatch import Matcher, PhraseMatcher, stem_words, tokenize
 
@@ -28,21 +28,20 @@ __all__ = [
     "ClassifierSettings",
     "CodeSettings",
     "Level",
-    "LevelSettings",
+    "LimitSettings",
     "LotAssessment",
+    "MatchSettings",
     "Matcher",
     "PhraseMatcher",
     "PhraseSettings",
     "Reason",
-    "SectorSettings",
-    "SizeSettings",
-    "WeightSettings",
+    "SubjectSettings",
     "assessment_to_json",
     "classify",
     "level_label",
+    "reason_json",
     "render_reason",
     "rules_version",
-    "social_service_cpv",
     "stem_words",
     "tokenize",
 ]

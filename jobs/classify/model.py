@@ -1,4 +1,4 @@
-"""What the classifier returns: a score, a level and the reasons, per notice and per lot."""
+"""What the classifier returns: a level, a score and the reasons, per notice and per lot."""
 
 from __future__ import annotations
 
@@ -7,27 +7,28 @@ from typing import Literal
 
 Level = Literal["suitable", "possible", "unlikely"]
 LEVELS: tuple[Level, ...] = ("suitable", "possible", "unlikely")
+Lang = Literal["da", "en"]
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One signal that moved the score.
+    """Why an assessment has its level, as a sentence an enterprise understands.
 
-    ``signal`` is a stable id ("reserved", "sector:cleaning", ...), ``weight``
-    the signed points it added, ``evidence`` the field value or matched phrase.
+    ``signal`` is a stable id for programs ("reserved", "sector_small", ...); it is
+    never shown to a user. ``da`` and ``en`` are the sentence in Danish and English;
+    ``evidence`` the facts behind it (codes, amounts, matched words), for programs.
     """
 
     signal: str
-    weight: int
-    evidence: str
+    da: str
+    en: str
+    evidence: str = ""
 
-    def to_dict(self) -> dict[str, str | int]:
-        return {"signal": self.signal, "weight": self.weight, "evidence": self.evidence}
+    def text(self, lang: str = "da") -> str:
+        return self.en if lang == "en" else self.da
 
-
-def sort_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
-    """Strongest first (by absolute weight), then by signal id for a stable order."""
-    return tuple(sorted(reasons, key=lambda r: (-abs(r.weight), r.signal, r.evidence)))
+    def to_dict(self) -> dict[str, str]:
+        return {"signal": self.signal, "da": self.da, "en": self.en, "evidence": self.evidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,10 @@ class LotAssessment:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The verdict on one notice; ``rules_version`` names the rules that made it."""
+    """The verdict on one notice; ``rules_version`` names the rules that made it.
+
+    ``reasons`` is never empty: the first is the one that decided the level.
+    """
 
     score: int
     level: Level

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobs.classify.model import Assessment
+from jobs.classify.model import Assessment, Reason
 from jobs.notice import Notice
 
 
-def assessment_to_json(notice: Notice, assessment: Assessment, *, lots: bool) -> list[dict[str, Any]]:
+def reason_json(reason: Reason, lang: str = "da") -> dict[str, str]:
+    """``{signal, text, evidence}``: ``text`` is the sentence in ``lang``."""
+    return {"signal": reason.signal, "text": reason.text(lang), "evidence": reason.evidence}
+
+
+def assessment_to_json(notice: Notice, assessment: Assessment, *, lots: bool, lang: str = "da") -> list[dict[str, Any]]:
     """``[{source, id, title, score, level, reasons, rules_version}, ...]``; lot lines add ``lot``."""
     base = {"source": notice.source, "id": notice.id}
     out: list[dict[str, Any]] = [
@@ -17,7 +22,7 @@ def assessment_to_json(notice: Notice, assessment: Assessment, *, lots: bool) ->
             "title": notice.title,
             "score": assessment.score,
             "level": assessment.level,
-            "reasons": [r.to_dict() for r in assessment.reasons],
+            "reasons": [reason_json(r, lang) for r in assessment.reasons],
             "rules_version": assessment.rules_version,
         }
     ]
@@ -31,7 +36,7 @@ def assessment_to_json(notice: Notice, assessment: Assessment, *, lots: bool) ->
                     "title": titles.get(la.lot_id) or notice.title,
                     "score": la.score,
                     "level": la.level,
-                    "reasons": [r.to_dict() for r in la.reasons],
+                    "reasons": [reason_json(r, lang) for r in la.reasons],
                     "rules_version": assessment.rules_version,
                 }
             )

@@ -6,10 +6,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from jobs.config import DeliverySettings
 from jobs.deliver.outbox import new_message
-from jobs.models import OutboxRow, Subscriber
+from jobs.models import NoticeRow, OutboxRow, Subscriber
+from jobs.notice import is_open
+from jobs.rows import row_to_notice
 from jobs.runtime import Runtime
 from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
@@ -59,6 +63,9 @@ async def build_digests(rt: Runtime) -> int:
             mode = DeliveryMode.WEEKLY if sub.delivery == DeliveryMode.WEEKLY else DeliveryMode.DAILY
             if not digest_due(mode, sub.digest_hour, d.weekly_digest_day, sub.last_digest_at, now, d.timezone):
                 continue
+            items = await _drop_closed(s, items, now)
+            if not items:
+                continue
             day = now.astimezone(ZoneInfo(d.timezone)).date().isoformat()
             for part, start in enumerate(range(0, len(items), d.digest_max_items)):
                 chunk = items[start : start + d.digest_max_items]
@@ -75,3 +82,21 @@ async def build_digests(rt: Runtime) -> int:
                 created += 1
             sub.last_digest_at = now
     return created
+
+
+async def _drop_closed(s: AsyncSession, items: list[tuple[int, int]], now: datetime) -> list[tuple[int, int]]:
+    """Alerts waiting for a digest whose notice has closed since are dropped, not sent as new."""
+    rows = (
+        await s.scalars(
+            select(NoticeRow).where(NoticeRow.id.in_({nid for _, nid in items})).options(selectinload(NoticeRow.lots))
+        )
+    ).all()
+    closed = {r.id for r in rows if not is_open(row_to_notice(r), now)}
+    if not closed:
+        return items
+    for oid, nid in items:
+        if nid in closed:
+            row = await s.get(OutboxRow, oid)
+            if row is not None:
+                row.status, row.error = OutboxStatus.DROPPED, "deadline passed before the digest"
+    return [(oid, nid) for oid, nid in items if nid not in closed]

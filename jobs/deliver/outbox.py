@@ -1,7 +1,9 @@
 """Turning stored notices into outbox rows, in the same transaction as the store.
 
 Orchestration over the pure matcher (``match.py``): load the subscriptions,
-index them, match each new notice, and add one outbox row per recipient. A
+index them, match each new notice that is still open (``jobs.notice.is_open``:
+a notice whose deadline has passed is never announced as new), and add one
+outbox row per recipient. A
 change (corrigendum, cancellation, new version) goes to everyone who got the
 original, as a reply to it.
 """
@@ -21,6 +23,8 @@ from jobs.categories import prefix_table, source_categories
 from jobs.config import DeliverySettings, Settings
 from jobs.deliver.match import MatchNotice, Subscription, SubscriptionIndex, categories_to_prefixes
 from jobs.models import NoticeRow, OutboxRow, Subscriber
+from jobs.notice import is_open
+from jobs.rows import row_to_notice
 from jobs.runtime import Announce
 from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
@@ -32,6 +36,7 @@ NOTICE_KINDS = (OutboxKind.NOTICE,)
 class EnqueueResult:
     notices: int = 0  # outbox rows for new notices
     changes: int = 0  # outbox rows telling about changes
+    closed: int = 0  # new notices not announced because their deadline had passed
     recipients: set[int] = field(default_factory=set)
 
 
@@ -110,6 +115,9 @@ async def enqueue_notices(
         index = SubscriptionIndex.build(subscription_of(s, prefixes) for s in subs)
         for nid in new_ids:
             row = rows[nid]
+            if not is_open(row_to_notice(row), now):  # never push a closed notice as new
+                result.closed += 1
+                continue
             for sid in index.match(match_notice_of(row, source_categories)):
                 session.add(
                     OutboxRow(

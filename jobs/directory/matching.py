@@ -1,7 +1,7 @@
 """Which listed enterprises fit a planned purchase, and how to buy so that they can bid. Pure.
 
 A purchase's *trades* are the categories its CPV codes fall in (jobs/categories.py) and the
-sectors its text names (the classifier's sector keywords, Danish and English). An enterprise
+sectors its text names (the classifier's sector words, in every language they have). An enterprise
 *fits* when one of its trades is one of the purchase's and its area covers the purchase's
 area; its size (the largest contract it says it can take on) orders the list and explains
 itself, but never excludes: the advice is to split the purchase instead. The advice follows
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jobs.classify.settings import SectorSettings
+from jobs.classify.settings import SubjectSettings
 from jobs.classify.textmatch import Matcher
 
 LOT_MAX_DKK = Decimal(1_000_000)  # SUITABILITY.md: a lot ≤ 1 mio. kr. suits a small social enterprise
@@ -80,19 +80,21 @@ class MatchResult:
 class TradeFinder:
     """Purchase → trades, from CPV prefixes and the sectors' keywords (built once)."""
 
-    def __init__(self, prefixes: Mapping[str, Sequence[str]], sectors: Sequence[SectorSettings]) -> None:
+    def __init__(self, prefixes: Mapping[str, Sequence[str]], sectors: Sequence[SubjectSettings]) -> None:
         self.prefixes = {k: tuple(v) for k, v in prefixes.items()}
         self.sector_names = {s.name for s in sectors}
-        self._matchers = [
-            Matcher(
-                {s.name: [w for w in (*s.keywords_da, s.label_da) if w] for s in sectors if s.name in prefixes},
-                lang="da",
-            ),
-            Matcher(
-                {s.name: [w for w in (*s.keywords_en, s.label_en) if w] for s in sectors if s.name in prefixes},
-                lang="en",
-            ),
-        ]
+        # the sectors' words in every language they have, and their Danish and English names
+        self._matcher = Matcher(
+            {
+                s.name: {
+                    **{lang: words for lang, words in s.words.items()},
+                    "da": (*s.words.get("da", ()), *((s.label_da,) if s.label_da else ())),
+                    "en": (*s.words.get("en", ()), *((s.label_en,) if s.label_en else ())),
+                }
+                for s in sectors
+                if s.name in prefixes
+            }
+        )
 
     def trades(self, purchase: Purchase) -> tuple[str, ...]:
         found: list[str] = []
@@ -100,16 +102,14 @@ class TradeFinder:
             if any(code.startswith(p) for code in purchase.cpv for p in prefixes):
                 found.append(key)
         if purchase.text.strip():
-            for matcher in self._matchers:
-                for group, _phrase, _hit in matcher.find(purchase.text):
-                    if group not in found:
-                        found.append(group)
-                        # a sector named in the text also puts the purchase in the categories its codes belong to
-                        for key, prefixes in self.prefixes.items():
-                            if key not in found and any(
-                                sp.startswith(p) for sp in self.prefixes[group] for p in prefixes
-                            ):
-                                found.append(key)
+            for match in self._matcher.find(purchase.text):
+                group = match.group
+                if group not in found:
+                    found.append(group)
+                    # a sector named in the text also puts the purchase in the categories its codes belong to
+                    for key, prefixes in self.prefixes.items():
+                        if key not in found and any(sp.startswith(p) for sp in self.prefixes[group] for p in prefixes):
+                            found.append(key)
         return tuple(found)
 
 

@@ -23,9 +23,7 @@ from sqlalchemy import Select, Text, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from jobs.classify.model import Reason
 from jobs.classify.render import render_reason
-from jobs.classify.settings import SectorSettings
 from jobs.db import Database
 from jobs.ingest.decide import changed_fields
 from jobs.models import LotRow, NoticeRow
@@ -346,16 +344,13 @@ async def notice_detail(db: Database, notice_id: int, *, now: datetime) -> Notic
 # ------------------------------------------------------------------------ reasons in words
 
 
-def reason_sentences(
-    reasons: Sequence[Mapping[str, Any]], lang: str, sectors: tuple[SectorSettings, ...] | None, *, limit: int = 3
-) -> list[str]:
-    """The reasons as sentences; a reason without a sentence of its own (a signal the texts do
-    not know) is left out rather than shown by its internal name."""
+def reason_sentences(reasons: Sequence[Mapping[str, Any]], lang: str, *, limit: int = 3) -> list[str]:
+    """The reasons as sentences; a stored reason without a sentence of its own (made by older
+    rules, not yet re-scored) is left out rather than shown by its internal name."""
     out: list[str] = []
     for r in reasons:
-        reason = Reason(str(r.get("signal", "")), int(r.get("weight", 0) or 0), str(r.get("evidence", "")))
-        sentence = render_reason(reason, "en" if lang == "en" else "da", sectors=sectors)
-        if not reason.signal or sentence in (reason.signal, f"{reason.signal} ({reason.evidence})"):
+        sentence = render_reason(r, "en" if lang == "en" else "da")
+        if not sentence:
             continue
         out.append(sentence)
         if len(out) >= limit:

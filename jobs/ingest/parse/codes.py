@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 
 _CPV = re.compile(r"^\s*(\d{8})(?:-\d)?(?!\d)")
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{1,3}$")
@@ -59,3 +61,20 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
         if s:
             out.setdefault(s)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _cpv_by_danish_label() -> dict[str, str]:
+    text = resources.files("jobs.ingest.parse").joinpath("data/cpv_da.tsv").read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, _, label = line.partition("\t")
+            out.setdefault(label.strip().casefold(), code)  # the first (most general) code of a label
+    return out
+
+
+def cpv_from_label(title: str) -> str | None:
+    """The CPV code whose Danish label the whole title is ("Rengøring af kontorer" →
+    90919200): udbud.dk names EU notices by their main CPV code's label."""
+    return _cpv_by_danish_label().get(" ".join(title.split()).casefold())

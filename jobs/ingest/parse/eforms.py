@@ -13,10 +13,16 @@ Choices made here (see also the field comments in ``jobs.notice``):
 * Texts prefer Danish, then the notice's own language, then the first given;
   English, when present, is kept in ``texts["title_en"]`` / ``["description_en"]``.
 * ``value``: the procedure's estimated value (BT-27); else the sum of the lots'
-  estimated values when they share one currency (lots without a value are
-  left out, so the sum is then a lower bound); else the framework maximum
-  (BT-271) of the procedure, else the sum of the lots' framework maxima. A
-  lot's value is its BT-27, else its BT-271.
+  estimated values when every lot has one, in one currency; else the framework
+  maximum (BT-271) of the procedure, else the sum of the lots' framework maxima
+  (every lot's). A lot's value is its BT-27, else its BT-271.
+* ``framework`` / ``dps`` per lot from BT-765 / BT-766 (``dps-list``,
+  ``dps-nlist``); the notice is a framework / DPS when any lot is. A lot's
+  ``contract_nature`` is its own BT-23.
+* ``concession``: a concession subtype (14, 19, 28, 32, 35, 40) or the legal
+  basis (BT-01) of the concessions directive, 32014L0023.
+  ``above_threshold``: True when the legal basis is one of the procurement
+  directives (2014/23, 24, 25, 2009/81), False for "other", else unknown.
 * ``deadline`` of a lot: the tender deadline (BT-131); when a procedure only
   states the deadline for requests to participate (BT-1311, restricted and
   negotiated procedures) or for expressions of interest (BT-630, a prior
@@ -97,6 +103,9 @@ _DURATION_MONTHS = {
     "DAY": Decimal(12) / 365,
 }
 _LOT_SCHEMES = ("Lot", "Part")
+_DPS_CODES = ("dps-list", "dps-nlist")
+_CONCESSION_SUBTYPES = {"14", "19", "28", "32", "35", "40"}
+_DIRECTIVES = {"32014L0023", "32014L0024", "32014L0025", "32009L0081"}
 
 # The lots of a notice repeat the same dates and amounts: parse each text once
 # (the results are immutable, so sharing them is safe).
@@ -181,6 +190,7 @@ _NOTICE_FIELDS = _Fields(
         "issue_date": "cbc:IssueDate",
         "issue_time": "cbc:IssueTime",
         "notice_type": "cbc:NoticeTypeCode",
+        "legal_basis": "cbc:RegulatoryDomain",
         "notice_lang": "cbc:NoticeLanguageCode",
         "buyer_ids": "cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID",
         "procedure_code": "cac:TenderingProcess/cbc:ProcedureCode",
@@ -212,8 +222,7 @@ _LOT_FIELDS = _Fields(
         "request_time": "cac:TenderingProcess/cac:ParticipationRequestReceptionPeriod/cbc:EndTime",
         "interest_date": f"cac:TenderingProcess/{_EXT}/efac:InterestExpressionReceptionPeriod/cbc:EndDate",
         "interest_time": f"cac:TenderingProcess/{_EXT}/efac:InterestExpressionReceptionPeriod/cbc:EndTime",
-        "framework": "cac:TenderingProcess/cac:ContractingSystem"
-        "/cbc:ContractingSystemTypeCode[@listName='framework-agreement']",
+        "contracting_system": "cac:TenderingProcess/cac:ContractingSystem/cbc:ContractingSystemTypeCode",
         "framework_max": "cac:TenderingProcess/cac:FrameworkAgreement/cbc:EstimatedMaximumValueAmount",
         "reserved": "cac:TenderingTerms/cac:TendererQualificationRequest/cac:SpecificTendererRequirement"
         "/cbc:TendererRequirementTypeCode[@listName='reserved-procurement']",
@@ -305,6 +314,8 @@ def parse_root(root: etree._Element, *, source: str) -> Notice:
         _date_time(_first(f.get("issue_date")), issue_time) if issue_time else _date(_first(f.get("issue_date")))
     )
 
+    subtype = _first(x.get("subtype")) or _first(x.get("subtype_code"))
+    legal_basis = (_first(f.get("legal_basis")) or "").upper()
     return Notice(
         source=source,
         id=notice_id,
@@ -321,13 +332,16 @@ def parse_root(root: etree._Element, *, source: str) -> Notice:
         deadline=min(deadlines) if deadlines else None,
         procedure_type=_first(f.get("procedure_code")),
         notice_type=notice_type,
-        notice_subtype=_first(x.get("subtype")) or _first(x.get("subtype_code")),
+        notice_subtype=subtype,
         form_type=_first(f.get("notice_type")),
         contract_nature=nature,
         reserved=_unique(reserved),
         social=_unique(social),
         sme_suitable=(any(sme_flags) if sme_flags else None),
         framework=any(p.lot.framework for p in lots),
+        dps=any(p.lot.dps for p in lots),
+        concession=subtype in _CONCESSION_SUBTYPES or legal_basis == "32014L0023",
+        above_threshold=True if legal_basis in _DIRECTIVES else False if legal_basis.lower() == "other" else None,
         language=_iso639_1(title_lang or notice_lang) or "da",
         published_at=published_at,
         changes=changes,
@@ -362,7 +376,8 @@ def _parse_lot(el: Any, notice_lang: str) -> _ParsedLot | None:
         or _date_time(_first(f.get("request_date")), _first(f.get("request_time")))
         or _date_time(_first(f.get("interest_date")), _first(f.get("interest_time")))
     )
-    framework_code = _first(f.get("framework"))
+    systems = {el.get("listName"): (el.text or "").strip() for el in f.get("contracting_system", ())}
+    framework_code = systems.get("framework-agreement")
     estimate = _amount(f.get("estimate"))
     framework_max = _amount(f.get("framework_max_ext")) or _amount(f.get("framework_max"))
     value, currency = estimate or framework_max or (None, None)
@@ -380,6 +395,8 @@ def _parse_lot(el: Any, notice_lang: str) -> _ParsedLot | None:
         sme_suitable=_bool(_first(f.get("sme"))),
         framework=bool(framework_code) and framework_code != "none",
         duration_months=_duration_months(f),
+        contract_nature=_first(f.get("nature")),
+        dps=systems.get("dps-usage") in _DPS_CODES,
     )
     return _ParsedLot(
         lot=lot,
@@ -427,8 +444,10 @@ def _notice_value(f: _FieldMap, lots: Sequence[_ParsedLot]) -> tuple[Decimal | N
 
 
 def _sum(amounts: Iterable[_Amount | None]) -> _Amount | None:
-    known = [a for a in amounts if a is not None]
-    if not known or len({c for _, c in known}) != 1:
+    """The sum when every amount is known, in one currency."""
+    given = list(amounts)
+    known = [a for a in given if a is not None]
+    if not known or len(known) < len(given) or len({c for _, c in known}) != 1:
         return None
     return sum((v for v, _ in known), Decimal(0)), known[0][1]
 

@@ -35,7 +35,10 @@ Tender data in a feed item is read from two places:
    author) as the buyer; and labelled lines in the description, as Danish
    portals write them: "Ordregiver:", "Tilbudsfrist: 08-11-2021 kl. 12.00",
    "Skønnet kontraktsum: 700.000 kr.", "SMV venligt: Ja", "Leveringssted:
-   Østjylland", "CPV:". Without ``udbud:type`` an item is a COMPETITION when
+   Østjylland", "CPV:". With no CPV code at all, a title that is exactly the
+   Danish label of a CPV code (udbud.dk names EU notices so, "Rengøring af
+   skoler 2021/S 196-509919") gives that code, noted in
+   ``texts["title_is_cpv"]``. Without ``udbud:type`` an item is a COMPETITION when
    it has a deadline, unless its title says otherwise (indkøbsplan /
    markedsdialog → PRIOR_INFORMATION, rettelse → CHANGE, annulleret/aflyst →
    CANCELLATION, tildeling → AWARD); else OTHER.
@@ -61,7 +64,7 @@ import feedparser
 
 from jobs.errors import ParseError
 from jobs.ingest.parse import ParsedPage
-from jobs.ingest.parse.codes import cpv_codes, nuts_codes, unique
+from jobs.ingest.parse.codes import cpv_codes, cpv_from_label, nuts_codes, unique
 from jobs.ingest.parse.danish import labelled, parse_dk_amount, parse_dk_datetime, plain_lines, region_nuts, yes_no
 from jobs.ingest.parse.text import clean_text
 from jobs.ingest.parse.udbud import guess_language
@@ -70,6 +73,7 @@ from jobs.notice import Notice, NoticeType
 
 NAMESPACE = "https://udbudsbot.dk/ns/feed/1.0"
 _SPLIT = re.compile(r"[\s,;]+")
+_OJS_SUFFIX = re.compile(r"\s*\b\d{4}/S\s*\d{1,3}-\d{6}\s*$")  # "... 2021/S 196-509919"
 _TITLE_KINDS = (
     (re.compile(r"annuller|aflys", re.IGNORECASE), NoticeType.CANCELLATION),
     (re.compile(r"\brettelse|berigtigelse|ændringsbekendtgørelse", re.IGNORECASE), NoticeType.CHANGE),
@@ -165,6 +169,10 @@ def entry_to_notice(
         t.get("label") or "" for t in entry.get("tags") or []
     ]
     cpv = cpv_codes([*_SPLIT.split(ns("cpv")), *categories, *_SPLIT.split(labelled(lines, "CPV", "CPV kode") or "")])
+    texts: dict[str, str] = {}
+    if not cpv and (label_code := cpv_from_label(_OJS_SUFFIX.sub("", title))):
+        cpv = (label_code,)  # the title is a CPV code's label (udbud.dk's EU notices)
+        texts["title_is_cpv"] = label_code
     nuts = nuts_codes(_SPLIT.split(ns("nuts"))) or region_nuts(labelled(lines, "Leveringssted"))
     buyer = (
         clean_text(ns("buyer"))
@@ -200,6 +208,7 @@ def entry_to_notice(
         published_at=published,
         procedure_id=ns("procedure") or None,
         buyer_country=ns("country").upper() or None,
+        texts=texts,
     )
 
 

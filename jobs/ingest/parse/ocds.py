@@ -24,6 +24,14 @@ Choices:
   write "UKM82", Contracts Finder writes region names, which are skipped).
 * ``tender.suitability.sme`` / ``.vcse`` (Contracts Finder) → ``sme_suitable``
   / ``vcse_suitable``.
+* ``tender.otherRequirements.reservedParticipation`` → ``reserved``:
+  "shelteredWorkshop" as "res-ws", "publicServiceMissionOrganization" as
+  "res-pub-ser" (the eForms BT-71 codes). ``techniques.hasFrameworkAgreement``
+  / ``hasDynamicPurchasingSystem`` → ``framework`` / ``dps``.
+* ``tender.legalBasis`` (CELEX): the concessions directive 32014L0023 →
+  ``concession``; a procurement directive, or "above threshold" in
+  ``procurementMethodDetails``, → ``above_threshold`` (False for "below
+  threshold").
 * ``url``: the notice page among the documents (tenderNotice, contractNotice,
   awardNotice, ...), else the first document with an http(s) URL.
 * Mojibake (UTF-8 read as cp1252, e.g. "â€¢" for "•", seen in Contracts
@@ -56,6 +64,8 @@ _NOTICE_DOCS = (
 )
 _NATURE = {"goods": "supplies", "works": "works", "services": "services"}
 _METHOD = {"open": "open", "selective": "restricted", "direct": "neg-wo-call"}
+_RESERVED = {"shelteredworkshop": "res-ws", "publicservicemissionorganization": "res-pub-ser"}
+_DIRECTIVES = {"32014L0023", "32014L0024", "32014L0025", "32009L0081"}
 _UK = {"united kingdom", "england", "scotland", "wales", "northern ireland", "great britain", "uk"}
 _COUNTRY = {"denmark": "DNK", "danmark": "DNK", **dict.fromkeys(_UK, "GBR")}
 
@@ -158,6 +168,20 @@ def release_to_notice(release: object, *, source: str = "ocds") -> Notice:
     suitability = _dict(tender.get("suitability"))
     buyer, country = _buyer(release)
     techniques = _dict(tender.get("techniques"))
+    reserved = tuple(
+        dict.fromkeys(
+            _RESERVED[r.lower()]
+            for r in _list(_dict(tender.get("otherRequirements")).get("reservedParticipation"))
+            if isinstance(r, str) and r.lower() in _RESERVED
+        )
+    )
+    legal_basis = (_str(_dict(tender.get("legalBasis")).get("id")) or "").upper()
+    method_details = (_str(tender.get("procurementMethodDetails")) or "").lower()
+    above: bool | None = None
+    if legal_basis in _DIRECTIVES or "above threshold" in method_details:
+        above = True
+    elif "below threshold" in method_details:
+        above = False
     language = (_str(release.get("language")) or "en").lower()[:2]
     if tags:
         texts["ocds_tag"] = ",".join(tags)
@@ -182,7 +206,11 @@ def release_to_notice(release: object, *, source: str = "ocds") -> Notice:
         contract_nature=_NATURE.get(_str(tender.get("mainProcurementCategory")) or ""),
         sme_suitable=_bool(suitability.get("sme")),
         vcse_suitable=_bool(suitability.get("vcse")),
+        reserved=reserved,
         framework=techniques.get("hasFrameworkAgreement") is True,
+        dps=techniques.get("hasDynamicPurchasingSystem") is True,
+        concession=legal_basis == "32014L0023",
+        above_threshold=above,
         language=language,
         published_at=_published(release, tender, kind),
         changes=ocid if kind in (NoticeType.CHANGE, NoticeType.CANCELLATION) else None,

@@ -17,7 +17,11 @@ Choices:
 * ``deadline``: the earliest lot deadline (``deadline-receipt-tender-date-lot``
   with the time from ``...-time-lot`` at the same index when given, else 23:59).
 * ``value``: ``estimated-value-proc``; else the sum of the lot estimates
-  when they all share one currency.
+  when every lot has one (as many as ``identifier-lot``) in one currency.
+* ``framework`` / ``dps`` when any lot's ``framework-agreement-lot`` /
+  ``dps-usage-lot`` is not "none"; ``concession`` from a concession
+  ``notice-subtype`` or the concessions directive as ``legal-basis-proc``;
+  ``above_threshold`` when the legal basis is a procurement directive.
 * ``notice_type`` from ``notice-type``: cn-*, pin-cfc-* (a call for
   competition), subco, qu-sy → COMPETITION; pin-*, pmc → PRIOR_INFORMATION;
   can-*, veat, compl → AWARD; corr → CHANGE.
@@ -53,6 +57,8 @@ FIELDS = [
     "notice-type",
     "procedure-type",
     "contract-nature",
+    "notice-subtype",
+    "legal-basis-proc",
     "notice-title",
     "title-proc",
     "description-proc",
@@ -68,6 +74,9 @@ FIELDS = [
     "estimated-value-cur-lot",
     "sme-lot",
     "reserved-procurement-lot",
+    "identifier-lot",
+    "framework-agreement-lot",
+    "dps-usage-lot",
     "links",
 ]
 
@@ -81,6 +90,8 @@ LANGUAGES = {
 _PREFERRED = ("dan", "eng")
 
 _COMPETITION = {"subco", "qu-sy"}
+_CONCESSION_SUBTYPES = {"14", "19", "28", "32", "35", "40"}
+_DIRECTIVES = {"32014L0023", "32014L0024", "32014L0025", "32009L0081"}
 _PRIOR = {"pmc"}
 _AWARD = {"veat", "compl"}
 
@@ -176,6 +187,10 @@ def notice_from_hit(raw: object, *, source: str = "ted") -> Notice:
     countries = _strings(raw.get("buyer-country"))
     sme = [b for b in (yes_no(v) for v in _list(raw.get("sme-lot"))) if b is not None]
     reserved = [r for r in _strings(raw.get("reserved-procurement-lot")) if r.lower() != "none"]
+    subtype = _first_str(raw.get("notice-subtype"))
+    legal_basis = (_first_str(raw.get("legal-basis-proc")) or "").upper()
+    framework = [c for c in _strings(raw.get("framework-agreement-lot")) if c.lower() != "none"]
+    dps = [c for c in _strings(raw.get("dps-usage-lot")) if c.lower() in ("dps-list", "dps-nlist")]
 
     return Notice(
         source=source,
@@ -192,10 +207,15 @@ def notice_from_hit(raw: object, *, source: str = "ted") -> Notice:
         deadline=_deadline(raw),
         procedure_type=_first_str(raw.get("procedure-type")),
         notice_type=notice_type(notice_type_code),
+        notice_subtype=subtype,
         form_type=notice_type_code,
         contract_nature=_first_str(raw.get("contract-nature")),
         reserved=unique(reserved),
         sme_suitable=any(sme) if sme else None,
+        framework=bool(framework),
+        dps=bool(dps),
+        concession=subtype in _CONCESSION_SUBTYPES or legal_basis == "32014L0023",
+        above_threshold=True if legal_basis in _DIRECTIVES else False if legal_basis == "OTHER" else None,
         language=LANGUAGES.get(lang, "da") if lang else "da",
         published_at=parse_iso_date(_first_str(raw.get("publication-date")) or _first_str(raw.get("PD"))),
         procedure_id=_first_str(raw.get("procedure-identifier")),
@@ -278,7 +298,8 @@ def _value(raw: dict[str, Any]) -> tuple[Decimal | None, str | None]:
     currencies = set(_strings(raw.get("estimated-value-cur-lot")))
     amounts = [parse_amount(_scalar(v)) for v in values]
     known = [a for a in amounts if a is not None]
-    if not known or len(currencies) > 1:
+    lots = len(set(_strings(raw.get("identifier-lot"))))
+    if not known or len(currencies) > 1 or len(known) < len(amounts) or (lots and len(known) < lots):
         return None, None
     return sum(known, Decimal(0)), (currencies.pop() if currencies else None)
 

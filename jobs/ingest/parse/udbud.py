@@ -45,6 +45,10 @@ Opgavebeskrivelse, Leveringssted, ...). Choices:
   it is cut from the title, kept in ``texts["ojs_reference"]`` and gives the
   TED link (publication number "509919-2021") as ``url``.
 * "Indkøbsplaner" (procurement plans) are PRIOR_INFORMATION; all else COMPETITION.
+* An EU notice's title is the Danish label of its main CPV code: without a
+  "CPV kode", that code is taken from the title (``codes.cpv_from_label``).
+  "EU-udbud" is ``above_threshold``; "Udbud under tærskelværdierne" is not;
+  ``texts["title_is_cpv"]`` names the code when the title was read as its label.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ from typing import Any
 
 from jobs.errors import ParseError
 from jobs.ingest.parse import ParsedPage
-from jobs.ingest.parse.codes import cpv_codes
+from jobs.ingest.parse.codes import cpv_codes, cpv_from_label
 from jobs.ingest.parse.danish import (
     CONTRACT_NATURE,
     PROCEDURE_TYPE,
@@ -223,6 +227,10 @@ def record_to_notice(record: dict[str, Any], *, source: str = "udbud.dk") -> Not
         if field(name):
             texts[key] = clean_text(field(name))
 
+    cpv = cpv_codes([field("CPV kode")])
+    if not cpv and (label_code := cpv_from_label(title)):
+        cpv = (label_code,)
+        texts["title_is_cpv"] = label_code
     return Notice(
         source=source,
         id=record_id(record),
@@ -230,7 +238,7 @@ def record_to_notice(record: dict[str, Any], *, source: str = "udbud.dk") -> Not
         description=description,
         buyer=clean_text(field("Ordregiver")),
         url=url,
-        cpv=cpv_codes([field("CPV kode")]),
+        cpv=cpv,
         nuts=region_nuts(field("Leveringssted")),
         value=value,
         currency=currency if value is not None else None,
@@ -238,6 +246,7 @@ def record_to_notice(record: dict[str, Any], *, source: str = "udbud.dk") -> Not
         procedure_type=PROCEDURE_TYPE.get(field("Udbudsform").lower()),
         notice_type=notice_type,
         notice_subtype=kind or None,
+        above_threshold=True if kind.lower() == "eu-udbud" else False if "under tærskel" in kind.lower() else None,
         contract_nature=CONTRACT_NATURE.get(field("Opgavetype").lower()),
         sme_suitable=yes_no(field("SMV venligt")),
         language=guess_language(f"{title} {description}"),
