@@ -1,4 +1,4 @@
-"""notice facts the suitability rules need: DPS, concession, EU threshold, lot nature (issue 11)
+"""notice facts the suitability rules need: DPS, concession, EU threshold, lot nature
 
 Revision ID: 0005
 Revises: 0004
