@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import time
 import traceback
@@ -181,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("udbudsbot: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`udbudsbot scan | head`): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except Exception as e:
         from jobs.db import CONNECT_ERRORS
 

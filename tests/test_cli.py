@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -105,6 +106,21 @@ def test_scan_without_arguments_prints_tab_separated_lines_when_piped() -> None:
     assert {r[2] for r in danish} == {"åben", "lukket", "ingen frist"}
     assert {r[3] for r in danish} <= {"oplagt", "mulig", "usandsynlig"}
     assert not any(signal in cell for r in danish for cell in r for signal in SIGNALS)
+
+
+def test_scan_piped_into_a_reader_that_stops_early_says_nothing() -> None:
+    """`udbudsbot scan | head -1`: the closed pipe is not an error worth a line (nor a database error)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "scan"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what head does after its line
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141
+    assert first.startswith(b"source\t") and err == ""
 
 
 SIGNALS = (
