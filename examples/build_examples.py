@@ -57,8 +57,11 @@ REDATED = (
 )
 OPEN_EXTRA_DAYS = 730  # a re-dated deadline: its real distance from publication, plus two years
 # eForms SDK examples re-dated the same way for the udbud.dk data-service example page.
-SERVICE_NOTICES = ("pin-cfc-social_24.xml", "cn-social_24.xml", "cn_24_multilingual.xml")
+SERVICE_NOTICES = ("cn-social_24.xml", "cn_24_multilingual.xml")
 BOTH_SOURCES = "cn-social_24.xml"  # also an eforms example source: one notice seen from two sources
+# A real Sell2Wales framework with a lot reserved for sheltered workshops (Regulation 20),
+# re-dated the same way: the open reserved contract of the demo.
+RESERVED_RELEASE = ("wales", "WRel41.json")
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -90,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     notices = {name: redate_eforms((sdk / name).read_bytes(), today, i) for i, name in enumerate(SERVICE_NOTICES)}
     _write(EXAMPLES / "udbud-dk" / "fraKilde-DKUDBUD.json", build_service_page(notices))
     _write(EXAMPLES / "eforms" / BOTH_SOURCES, notices[BOTH_SOURCES])
+    folder, name = RESERVED_RELEASE
+    release = json.loads((fixtures / "ocds" / folder / name).read_text(encoding="utf-8"))
+    _write(EXAMPLES / "ocds" / "sell2wales-reserved.json", redate_release(release, today, len(SERVICE_NOTICES)))
     return 0
 
 
@@ -160,6 +166,27 @@ def redate_eforms(xml: bytes, today: date, n: int) -> bytes:
         moved = original + shift + timedelta(days=extra)
         el.text = moved.isoformat() + el.text[10:]
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def redate_release(release: dict[str, Any], today: date, n: int) -> bytes:
+    """An OCDS release moved as ``redate_eforms`` moves a notice: published ``n + 1`` days before
+    ``today``, and every later date (the tender deadline, contract periods) OPEN_EXTRA_DAYS more."""
+    published = datetime.fromisoformat(str(release["date"]).replace("Z", "+00:00"))
+    shift = datetime.combine(today - timedelta(days=n + 1), published.timetz()) - published
+
+    def move(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: move(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, str) and (key == "date" or key.endswith("Date")) and re.match(r"\d{4}-\d\d-\d\d", value):
+            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            extra = timedelta(days=OPEN_EXTRA_DAYS) if at > published else timedelta(0)
+            return (at + shift + extra).isoformat().replace("+00:00", "Z")
+        return value
+
+    doc = {"uri": "examples/ocds/sell2wales-reserved.json", "releases": [move(release)]}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def build_service_page(notices: dict[str, bytes]) -> bytes:

@@ -38,7 +38,7 @@ def test_first_run_shows_the_product(tmp_path: Path) -> None:
     assert all(datetime.fromisoformat(r["deadline"]) > now for r in open_rows)
     assert len(open_rows) >= 6, REBUILD
     assert {r["level"] for r in open_rows} == {"suitable", "possible", "unlikely"}
-    assert any(r["reserved"] for r in open_rows)  # a reserved contract, open
+    assert any(x["signal"].startswith("reserved") for r in open_rows for x in r["reasons"])  # a reserved contract, open
     sector_signals = {"sector_small", "sector_small_lot", "sector_medium", "sector_unknown", "vcse_sector"}
     assert any(x["signal"] in sector_signals for r in open_rows for x in r["reasons"])  # sector work, open
     assert {"da", "en"} <= {r["language"] for r in open_rows}  # Danish and English notices
