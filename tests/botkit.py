@@ -76,10 +76,25 @@ class Running:
         await self.api.wait_for_sent(chat, before + wait, timeout=10)
         return self.api.last_text(chat) or ""
 
-    async def press(self, chat: int, data: str, message_id: int, *, lang: str = "da") -> None:
+    async def press(
+        self, chat: int, data: str, message_id: int, *, lang: str = "da", user: int | None = None, forged: bool = False
+    ) -> None:
+        """Press a button on the message (``forged``: any data, as a modified client could send)."""
         answered = len(self.api.callback_answers)
-        self.api.push_callback(chat, data, message_id=message_id, language_code=lang)
+        push = self.api.push_forged_callback if forged else self.api.push_callback
+        push(chat, data, message_id=message_id, language_code=lang, user_id=user)
         await self.api.wait_for(lambda: len(self.api.callback_answers) > answered, timeout=10)
+
+    async def double_tap(
+        self, chat: int, data: str, message_id: int, *, lang: str = "da", user: int | None = None
+    ) -> tuple[str, str]:
+        """Two presses of the same button before the bot answered the first (both carry the
+        message as it was); waits until both are answered. Returns the two query ids."""
+        first, second = self.api.double_tap(chat, data, message_id=message_id, language_code=lang, user_id=user)
+        await self.api.wait_for(
+            lambda: {a.callback_query_id for a in self.api.callback_answers} >= {first, second}, timeout=10
+        )
+        return first, second
 
 
 @asynccontextmanager
