@@ -85,5 +85,6 @@ async def _first_press(update: Update, context: Context) -> bool:
         state = json.dumps([message.text or message.caption or "", markup, stamp], sort_keys=True, default=str)
     deps = deps_of(context)
     window = timedelta(seconds=deps.settings.telegram.repeat_press_seconds)
-    key = dialogue.press_key(query.data or "", f"{query.from_user.id}\x00{state}")  # another user's press is theirs
-    return await dialogue.first_press(deps.rt.db, chat.id, message.message_id, key, deps.clock(), window)
+    # another user's press of the same button is theirs, not a repeat
+    key = dialogue.press_key(chat.id, message.message_id, query.from_user.id, query.data or "", state)
+    return await dialogue.first_press(deps.rt.db, key, deps.clock(), window)

@@ -452,11 +452,13 @@ class Dialogue(Base):
 
 class ButtonPress(Base):
     """A button press seen: the same press of the same message as it was (a double tap,
-    delivered twice by Telegram) is acted on once (jobs/people/dialogue.py ``first_press``)."""
+    delivered twice by Telegram) is acted on once (jobs/people/dialogue.py ``first_press``).
+
+    Only a hash of the chat, the message, the user, the data and the message's state is kept,
+    for a day at most: no chat or user id, so it is nobody's personal data.
+    """
 
     __tablename__ = "button_presses"
 
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # hash of the data and the message pressed
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
     pressed_at: Mapped[datetime] = mapped_column(index=True)

@@ -106,7 +106,7 @@ async def dump(bot: Running) -> dict[str, dict[Any, dict[str, Any]]]:
 
 
 def without_presses(data: dict[str, dict[Any, dict[str, Any]]]) -> dict[str, dict[Any, dict[str, Any]]]:
-    """The rows without the bot's record of button presses (each press adds one: bookkeeping)."""
+    """The rows without the bot's record of button presses (each press adds a hash: bookkeeping)."""
     return {table: rows for table, rows in data.items() if table != "button_presses"}
 
 

@@ -97,6 +97,9 @@ async def on_delete_button(update: Update, context: Context) -> None:
         return
     if not await may_change(update, context, lang):  # no longer a group administrator
         return
+    if not await has_data(deps.rt.db, chat.id, user_id=user.id):  # deleted already (a double tap)
+        await query.answer()
+        return
     await delete_subscriber(deps.rt.db, chat.id, user_id=user.id if user else None)
     if context.user_data is not None:
         context.user_data.clear()

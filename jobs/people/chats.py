@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, select, update
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, func, select, update
 
 from jobs.db import Database
 from jobs.models import Base, Subscriber
@@ -48,6 +48,8 @@ async def move_chat(db: Database, old: int, new: int) -> bool:
         await delete_subscriber(db, new)
     async with db.sessions.begin() as s:
         for table, column in chat_columns():
+            if (await s.scalar(select(func.count()).select_from(table).where(column == old))) == 0:
+                continue  # nothing here (or moved already, by the other service message)
             keyed = column.primary_key or column.unique
             if keyed and table.name != Subscriber.__tablename__:  # keyed by the chat: what the new chat has goes
                 await s.execute(delete(table).where(column == new))

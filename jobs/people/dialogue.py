@@ -10,10 +10,11 @@ replaces the old one; a command clears it; it expires after ``telegram.dialogue_
 (``alive`` decides, with the clock passed in), after which a message is a new question.
 
 **Button presses.** Telegram delivers a double tap as two presses that both carry the message
-as it was *before* the first press changed it. ``first_press`` records each press by the
-chat, the message and a key of its data, its user and the message's state (``press_key``); the same
-key again within ``telegram.repeat_press_seconds`` is a repeat, answered quietly by the bot
-and acted on once, in whichever process it arrives.
+as it was *before* the first press changed it. ``first_press`` records each press by a key
+(``press_key``: a hash of the chat, the message, the user, the data and the message's state);
+the same key again within ``telegram.repeat_press_seconds`` is a repeat, answered quietly by
+the bot and acted on once, in whichever process it arrives. Only the hash is stored, for a
+day at most: no chat or user id.
 """
 
 from __future__ import annotations
@@ -134,28 +135,22 @@ async def clear(db: Database, chat_id: int, user_id: int) -> bool:
     return bool(getattr(gone, "rowcount", 0))
 
 
-def press_key(data: str, message_state: str) -> str:
-    """The key of a press: its callback data and the state of the message pressed (who pressed,
-    the text, keyboard and edit time as the press carried them). Pure."""
-    return hashlib.sha256(f"{data}\x00{message_state}".encode("utf-8", "surrogatepass")).hexdigest()[:64]
+def press_key(chat_id: int, message_id: int, user_id: int, data: str, message_state: str) -> str:
+    """The key of a press: a hash of where (chat, message), who, which button (its callback
+    data) and the message as the press carried it (text, keyboard, edit time). Pure."""
+    raw = f"{chat_id}\x00{message_id}\x00{user_id}\x00{data}\x00{message_state}"
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-async def first_press(db: Database, chat_id: int, message_id: int, key: str, now: datetime, window: timedelta) -> bool:
-    """Record a press; False if the same press (``key``) of this message was seen within
-    ``window`` before ``now`` (a double tap, or Telegram delivering it again)."""
+async def first_press(db: Database, key: str, now: datetime, window: timedelta) -> bool:
+    """Record a press; False if the same press (``key``) was seen within ``window`` before
+    ``now`` (a double tap, or Telegram delivering it again)."""
     async with db.sessions.begin() as s:
-        await s.execute(
-            delete(ButtonPress).where(
-                ButtonPress.chat_id == chat_id,
-                ButtonPress.message_id == message_id,
-                ButtonPress.key == key,
-                ButtonPress.pressed_at <= now - window,
-            )
-        )
+        await s.execute(delete(ButtonPress).where(ButtonPress.key == key, ButtonPress.pressed_at <= now - window))
         stmt = (
             _insert(db)(ButtonPress)
-            .values(chat_id=chat_id, message_id=message_id, key=key, pressed_at=now)
-            .on_conflict_do_nothing(index_elements=[ButtonPress.chat_id, ButtonPress.message_id, ButtonPress.key])
+            .values(key=key, pressed_at=now)
+            .on_conflict_do_nothing(index_elements=[ButtonPress.key])
         )
         done = await s.execute(stmt)
     return getattr(done, "rowcount", 0) == 1

@@ -29,11 +29,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dialogues_expires_at'), ['expires_at'], unique=False)
 
     op.create_table('button_presses',
-    sa.Column('chat_id', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('message_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('pressed_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('chat_id', 'message_id', 'key', name=op.f('pk_button_presses'))
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_button_presses'))
     )
     with op.batch_alter_table('button_presses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_button_presses_pressed_at'), ['pressed_at'], unique=False)
