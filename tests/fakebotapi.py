@@ -1058,12 +1058,16 @@ class FakeBotAPI:
             if user_id != chat_id and user_id != self.bot_id:
                 raise _bad("user not found")
             return {"status": "member", "user": self._chat_member(chat_id, user_id)["user"]}
+        if chat_id not in self._chats:
+            raise _bad("chat not found")
         return self._chat_member(chat_id, user_id)
 
     def _get_chat_administrators(self, p: dict[str, Any]) -> list[dict[str, Any]]:
         chat_id = self._target_chat(p)
         if isinstance(chat_id, int) and chat_id > 0:
             raise _bad("there are no administrators in the private chat")
+        if chat_id not in self._chats:  # a group the bot is not in
+            raise _bad("chat not found")
         members = self._members.get(chat_id, {})
         order = sorted(members, key=lambda u: (members[u] != "creator", u))
         return [self._chat_member(chat_id, u) for u in order if members[u] in ADMIN_STATUSES]

@@ -230,7 +230,7 @@ async def test_send_to_an_advisor_tapped_twice_opens_one_request(prepared_db: st
 @pytest.mark.parametrize(
     ("lang", "typed", "saved", "shown"),
     [
-        ("da", "500.000,50", Decimal("500000.50"), "500.000,5 DKK"),
+        ("da", "500.000,50", Decimal("500000.50"), "500.000,50 DKK"),
         ("da", "1,5 mio.", Decimal(1_500_000), "1.500.000 DKK"),
         ("da", "kr. 500.000", Decimal(500_000), "500.000 DKK"),
         ("da", "2 mia.", Decimal(2_000_000_000), "2.000.000.000 DKK"),

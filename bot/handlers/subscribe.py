@@ -73,7 +73,8 @@ def value_text(value: Decimal | None, lang: str) -> str:
     """1500000 → "1.500.000 DKK" (Danish) or "1,500,000 DKK" (English); øre when there are any."""
     if value is None:
         return t(lang, "no_limit")
-    return format_decimal(value, format="#,##0.##", locale="da_DK" if lang == "da" else "en_GB") + " DKK"
+    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB") + " DKK"
 
 
 def level_text(level: str, lang: str) -> str:

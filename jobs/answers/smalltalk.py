@@ -71,7 +71,9 @@ PHRASES: dict[str, tuple[Kind, str]] = {
     **dict.fromkeys(("bye", "goodbye", "see you", "have a nice day"), ("goodbye", "en")),
 }
 # words that may go with small talk without making it a question ("hej bot", "tak igen")
-FILLERS = frozenset({"bot", "udbudsbot", "igen", "again", "sa", "meget", "so", "much", "alle", "all", "du", "you"})
+FILLERS = frozenset(
+    {"bot", "udbudsbot", "igen", "again", "sa", "meget", "so", "much", "alle", "all", "du", "you", "og", "and"}
+)
 EMOJI: dict[str, Kind] = {
     **dict.fromkeys("👍👌✅🙂😊😀😃😄☺😁🤗💯👏🎉", "ack"),
     **dict.fromkeys("🙏❤💙💚🥰😍🤝", "thanks"),

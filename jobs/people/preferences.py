@@ -43,6 +43,7 @@ NO_LIMIT = {"0", "ingen", "none", "no", "nej", "off", "-", "ubegrænset", "unlim
 # The plausible range of a contract's estimated value: below it, a decimal comma or point was
 # probably read the wrong way ("1,5" meant 1.5 million); above it, a slip of the finger.
 MIN_VALUE_DKK = Decimal(1000)
+MAX_AMOUNT_CHARS = 60
 MAX_VALUE_DKK = Decimal(10) ** 10
 
 # Powers of ten of the words that follow a number ("2 mio.", "1,5 mia", "500k").
@@ -117,6 +118,8 @@ def read_amounts(text: str) -> tuple[list[Decimal], bool]:
         s = _TRAILING.sub("", _LEADING.sub("", s)).strip()
     if s in NO_LIMIT:
         return [], True
+    if len(s) > MAX_AMOUNT_CHARS:
+        return [], False
     m = _AMOUNT.fullmatch(s)
     if m is None:
         return [], False
