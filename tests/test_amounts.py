@@ -95,6 +95,9 @@ def test_no_limit(typed: str) -> None:
         ("999", "value_too_small", {"value": Decimal(999)}),
         ("20 mia", "value_too_large", {"value": Decimal(20_000 * M)}),
         ("9" * 20, "value_too_large", {"value": Decimal("9" * 20)}),
+        ("9" * 40, "value_too_large", {"value": Decimal("9" * 40)}),  # more digits than Decimal holds
+        ("9" * 59, "value_too_large", {"value": Decimal("9" * 59)}),
+        ("9" * 30 + " mia", "value_too_large", {"value": Decimal("9" * 30 + "0" * 9)}),
         # Danish 1.500 mio. is 1.5 billion; English 1.500 mio is 1.5 million: ask
         ("1.500 mio", "value_ambiguous", {"options": [Decimal(1_500_000), Decimal(1_500 * M)]}),
         ("2,500 mio", "value_ambiguous", {"options": [Decimal(2_500_000), Decimal(2_500 * M)]}),
@@ -135,6 +138,7 @@ def test_both_readings_are_given_to_the_decision() -> None:
 @pytest.mark.parametrize(
     ("value", "lang", "shown"),
     [
+        (Decimal("9" * 40), "da", "9" * 1 + ".999" * 13 + " DKK"),  # an error message can show it
         (Decimal(1_500_000), "da", "1.500.000 DKK"),
         (Decimal(1_500_000), "en", "1,500,000 DKK"),
         (Decimal("500000.50"), "da", "500.000,50 DKK"),

@@ -14,7 +14,7 @@ menu; changing a setting is for the group's administrators (bot/groupadmin.py).
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel.numbers import format_decimal
 from telegram import Message, Update
@@ -73,8 +73,10 @@ def value_text(value: Decimal | None, lang: str) -> str:
     """1500000 → "1.500.000 DKK" (Danish) or "1,500,000 DKK" (English); øre when there are any."""
     if value is None:
         return t(lang, "no_limit")
-    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
-    return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB") + " DKK"
+    with localcontext() as exact:  # an amount refused as too large may have more digits than Decimal's default
+        exact.prec = 100
+        pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+        return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB") + " DKK"
 
 
 def level_text(level: str, lang: str) -> str:

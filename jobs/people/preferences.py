@@ -8,7 +8,7 @@ unless parsing succeeded.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 MAX_KEYWORDS = 30
 MAX_KEYWORD_CHARS = 40
@@ -44,6 +44,7 @@ NO_LIMIT = {"0", "ingen", "none", "no", "nej", "off", "-", "ubegrænset", "unlim
 # probably read the wrong way ("1,5" meant 1.5 million); above it, a slip of the finger.
 MIN_VALUE_DKK = Decimal(1000)
 MAX_AMOUNT_CHARS = 60
+DIGITS = 100  # Decimal precision while reading: 60 typed digits and a billion never round
 MAX_VALUE_DKK = Decimal(10) ** 10
 
 # Powers of ten of the words that follow a number ("2 mio.", "1,5 mia", "500k").
@@ -111,6 +112,8 @@ def read_amounts(text: str) -> tuple[list[Decimal], bool]:
     >>> read_amounts("1,5 mio.")
     ([Decimal('1500000.0')], False)
     """
+    if len(text or "") > 4 * MAX_AMOUNT_CHARS:  # no amount is written that long
+        return [], False
     s = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ").replace("\u202f", " ")).strip().lower()
     previous = None
     while s != previous:  # "kr. 500.000,-", "maks. 2 mio. kr.", "DKK 2.000.000"
@@ -131,23 +134,34 @@ def read_amounts(text: str) -> tuple[list[Decimal], bool]:
             return [], False
         power = AMOUNT_UNITS[key]
     number = m.group("number").strip()
+    with localcontext() as exact:
+        exact.prec = DIGITS
+        return _readings(number, power), False
+
+
+def _readings(number: str, power: int) -> list[Decimal]:
     readings: list[Decimal] = []
     for thousands, decimal in ((".", ","), (",", ".")):
         value = _reading(number, thousands, decimal)
         if value is None:
             continue
         value = value.scaleb(power)
-        if value != value.quantize(Decimal("0.01")):  # "1000,123" kroner: no such amount
+        if value <= MAX_VALUE_DKK and value != value.quantize(Decimal("0.01")):  # "1000,123" kr.: no such amount
             continue
         if value not in readings:
             readings.append(value)
-    return readings, False
+    return readings
 
 
 def plain(value: Decimal) -> Decimal:
-    """2000000.00 → 2000000; 500000.5 → 500000.50 (kroner and øre)."""
-    whole = value.quantize(Decimal(1))
-    return whole if whole == value else value.quantize(Decimal("0.01"))
+    """2000000.00 → 2000000; 500000.5 → 500000.50 (kroner and øre); beyond any plausible
+    amount (more digits than Decimal's precision holds) as it is."""
+    with localcontext() as exact:
+        exact.prec = DIGITS
+        if value > MAX_VALUE_DKK:
+            return value
+        whole = value.quantize(Decimal(1))
+        return whole if whole == value else value.quantize(Decimal("0.01"))
 
 
 def parse_max_value(text: str) -> Decimal | None:
