@@ -393,6 +393,8 @@ async def test_in_a_group_anyone_reads_and_asks_but_only_administrators_change(
             assert (await s.scalars(select(Subscriber).where(Subscriber.chat_id == GROUP))).first() is None
         assert "Hej Anna" in await one(bot, GROUP, "/start", user=ANNA)
         menu = api.last_message(GROUP)
+        assert "Velkommen tilbage, Bo" in await one(bot, GROUP, "/start", user=BO)  # nothing changed
+        assert "kun gruppens administratorer" in (await one(bot, GROUP, "/start c_it", user=BO)).lower()
         # a member: may read and ask, may not change or end the subscription or delete its data
         for command in ("/stop", "/pause", "/deletemydata", "/keywords kantine", "/maxvalue 2 mio", "/level alle"):
             reply = await one(bot, GROUP, command, user=BO)

@@ -122,14 +122,14 @@ async def start(update: Update, context: Context) -> None:
     existing = await get_subscriber(deps.rt.db, update.effective_chat.id)  # type: ignore[union-attr]
     lang = existing.language if existing else user_language(user.language_code if user else None)
     active = existing is not None and existing.status not in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED)
-    if not is_private(update) and not (active and not context.args):
+    if not is_private(update):
         # starting, restarting or adding to a group's subscription is a change: administrators only
-        if not await may_change(update, context, lang):
+        changes = not active or bool(context.args)
+        if not await may_change(update, context, lang, refuse=changes):
+            if not changes:  # a member's /start in a subscribed group: the welcome, nothing changed
+                name = html.escape((user.first_name if user else "") or "")
+                await _reply(update, t(lang, "welcome_back", name=name))
             return
-    elif not is_private(update) and not await may_change(update, context, lang, refuse=False):
-        # a member's /start in a subscribed group: the welcome, nothing changed
-        await _reply(update, t(lang, "welcome_back", name=html.escape((user.first_name if user else "") or "")))
-        return
     sub, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
     name = html.escape((user.first_name if user else "") or "")
     followed = await _follow_payload(update, context, sub, lang)
