@@ -587,3 +587,36 @@ async def test_text_is_cut_before_it_is_escaped(prepared_db: str, fake_bot_api: 
         reply = await one(bot, 18, "elefantregler")
         assert len(reply) == 4096 and reply.startswith("R&D <b>")
         assert_clean(bot)
+
+
+async def test_the_broadcast_dialogue_survives_a_restart(prepared_db: str, fake_bot_api: FakeBotAPI) -> None:
+    """The draft is a row and the typed steps are dialogue state: a restart in the middle of
+    composing a broadcast loses nothing, and /cancel cancels the draft."""
+    from jobs.models import Broadcast
+    from tests.staffkit import ADMIN, staff_settings
+
+    api = fake_bot_api
+    settings = staff_settings(prepared_db, api)
+    clock = Clock()
+    async with running_bot(settings, api, polling=False, clock=clock) as bot:
+        assert "Skriv beskeden" in await one(bot, ADMIN, "/broadcast")
+    async with running_bot(settings, api, polling=False, clock=clock) as bot2:
+        screen = await one(bot2, ADMIN, "Temadag på torsdag")
+        assert "Hvem skal have beskeden?" in screen
+        nxt = next(d for d in button_data(api.last_message(ADMIN)) if d.endswith(":next"))
+        await press(bot2, ADMIN, nxt, api.last_message(ADMIN)["message_id"])  # type: ignore[index]
+        assert "Hvornår" in (api.last_text(ADMIN) or "")
+    async with running_bot(settings, api, polling=False, clock=clock) as bot3:
+        assert "forstår jeg ikke" in await one(bot3, ADMIN, "i forgårs")  # not understood: asked again
+        said = await tell(bot3, ADMIN, "i morgen kl. 9")
+        assert said[0] == "Temadag på torsdag" and "Sendes: 29. november 2026 kl. 09.00" in said[1]
+        # a second one, stopped half way with /cancel: its draft is cancelled, nothing sent
+        await tell(bot3, ADMIN, "/broadcast")
+        await tell(bot3, ADMIN, "Forkert tekst")
+        nxt = next(d for d in button_data(api.last_message(ADMIN)) if d.endswith(":next"))
+        await press(bot3, ADMIN, nxt, api.last_message(ADMIN)["message_id"])  # type: ignore[index]
+        assert "Intet er sendt" in await one(bot3, ADMIN, "/cancel")
+        async with bot3.deps.rt.db.sessions() as s:
+            statuses = sorted((await s.scalars(select(Broadcast.status))).all())
+        assert statuses == ["cancelled", "draft"]  # the first waits for Send
+        assert_clean(bot3)
