@@ -7,7 +7,6 @@ schedules the engine's jobs; ``post_shutdown`` closes what it opened.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import datetime
@@ -22,13 +21,14 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import ops, router, scheduled
 from bot.deps import BotData, Deps
 from bot.errors import on_error
+from bot.gate import gate
 from bot.handlers import advice, ask, broadcast, common, directory, notices, privacy, profile, staff, subscribe
 from bot.logsetup import protect_secrets
 from bot.sender import TelegramNotifier
@@ -106,6 +106,8 @@ def build_application(
 
 
 def add_handlers(app: Application) -> None:
+    # Before everything: channel posts and edits ignored, group upgrades, double taps (bot/gate.py).
+    app.add_handler(TypeHandler(Update, gate), group=-2)
     app.add_handler(CommandHandler("start", subscribe.start))
     app.add_handler(CommandHandler("settings", subscribe.show_settings))
     app.add_handler(CommandHandler("categories", subscribe.cmd_categories))
@@ -120,6 +122,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("stop", subscribe.cmd_stop))
     app.add_handler(CommandHandler(["hours", "aabningstider", "telefontid"], ask.cmd_hours))
     app.add_handler(CommandHandler("help", ask.cmd_help))
+    app.add_handler(CommandHandler("cancel", router.cmd_cancel))
     app.add_handler(CommandHandler("mydata", privacy.cmd_mydata))
     app.add_handler(CommandHandler("deletemydata", privacy.cmd_deletemydata))
     app.add_handler(CallbackQueryHandler(advice.on_ask_button, pattern=r"^n:a:"))
@@ -131,7 +134,8 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(profile.on_button, pattern=r"^pf:"))
     add_staff_handlers(app)
     app.add_handler(MessageHandler(filters.COMMAND, common.reply_unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
+    # Text, captions and everything else a person sends (service messages are not for us).
+    app.add_handler(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, router.on_message))
     app.add_error_handler(on_error)
 
 
@@ -139,11 +143,12 @@ def add_staff_handlers(app: Application) -> None:
     """Staff commands, broadcasts and advice requests (before the catch-all unknown-command handler)."""
     # Replies in the staff chat to a posted advice request are answers; group -1 sees them first.
     app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, advice.on_staff_reply), group=-1)
-    with warnings.catch_warnings():
-        # The dialogue's buttons belong to one staff member's chat, which is what per_message=False
-        # tracks; PTB warns about it on principle.
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        app.add_handler(broadcast.conversation())
+    # The /broadcast dialogue: its typed steps go through bot/router.py (dialogue state in the
+    # database), its buttons carry the draft's id (drawn in bot/handlers/broadcast.mmd).
+    app.add_handler(CommandHandler("broadcast", broadcast.start))
+    app.add_handler(CallbackQueryHandler(broadcast.start_edit, pattern=r"^bc:e:\d+$"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_audience, pattern=r"^bc:a:\d+:"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_when_now, pattern=r"^bc:n:\d+$"))
     app.add_handler(CommandHandler("broadcast_now", broadcast.cmd_broadcast_now))
     app.add_handler(CallbackQueryHandler(broadcast.on_send, pattern=r"^bc:s:\d+$"))
     app.add_handler(CallbackQueryHandler(broadcast.on_cancel, pattern=r"^bc:x:\d+$"))

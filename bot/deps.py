@@ -35,6 +35,7 @@ class Deps:
     metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
     ops_server: OpsServer | None = None
     web_server: Any = None  # web.server.WebServer when web.enabled
+    group_admins: dict[int, Any] = field(default_factory=dict)  # chat id -> bot.groupadmin.Admins (brief cache)
 
     @property
     def clock(self) -> Callable[[], datetime]:

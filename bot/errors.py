@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Update
@@ -10,6 +9,7 @@ from telegram.constants import ParseMode
 
 from bot.deps import Context
 from bot.handlers.common import lang_of
+from bot.render import esc
 from bot.texts import t
 from jobs.redact import redact
 
@@ -28,5 +28,5 @@ async def on_error(update: object, context: Context) -> None:
             log.exception("could not tell the user about an error")
     if deps is not None:
         where = "job" if context.job is not None else "update"
-        text = f"udbudsbot error in {where}: {type(err).__name__}: {html.escape(redact(str(err)))[:500]}"
+        text = f"udbudsbot error in {where}: {type(err).__name__}: {esc(redact(str(err)), 500)}"
         await deps.notifier.alert_staff(text)

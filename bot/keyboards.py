@@ -39,10 +39,16 @@ def settings_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 
 def categories_keyboard(categories: dict[str, Category], chosen: list[str], lang: str) -> InlineKeyboardMarkup:
+    """A button per category that carries the state it sets: ``c:<key>:0`` drops a chosen one,
+    ``c:<key>:1`` chooses one (a repeated press sets the same again: no flip-flop)."""
     rows = []
     for key, cat in categories.items():
-        mark = "✅ " if key in chosen else ""
-        rows.append([InlineKeyboardButton(f"{mark}{cat.label(lang)}"[:60], callback_data=f"c:{key}"[:64])])
+        on = key in chosen
+        mark = "✅ " if on else ""
+        data = f"c:{key}:{0 if on else 1}"
+        if len(data.encode()) > 64:  # a category key too long for callback data: no button
+            continue
+        rows.append([InlineKeyboardButton(f"{mark}{cat.label(lang)}"[:60], callback_data=data)])
     rows.append([InlineKeyboardButton(t(lang, "btn_back"), callback_data="m:main")])
     return InlineKeyboardMarkup(rows)
 

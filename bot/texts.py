@@ -64,6 +64,33 @@ DA: dict[str, str] = {
     "keywords_cleared": "Alle nøgleord er fjernet.",
     "categories_saved": "Kategorier gemt: {categories}",
     "maxvalue_saved": "Maks. værdi gemt: {value}",
+    "read_from": " (læst fra »{text}«)",
+    "or": " eller ",
+    "err_value_too_small": (
+        "Jeg læste det som {value}, og det er usandsynligt lidt for en kontrakt. Skriv beløbet igen, "
+        "fx <i>500.000</i> eller <i>1,5 mio.</i> Intet er ændret."
+    ),
+    "err_value_ambiguous": (
+        "Det kan læses som {options}. Skriv beløbet igen, så det kun kan læses på én måde, "
+        "fx <i>1,5 mio.</i> eller <i>1.500.000</i>. Intet er ændret."
+    ),
+    "group_admins_only": (
+        "Det er kun gruppens administratorer, der kan ændre gruppens abonnement eller slette dens data: "
+        "{names}. Alle i gruppen kan læse med og stille spørgsmål."
+    ),
+    "group_admins_only_anon": (
+        "Det er kun gruppens administratorer, der kan ændre gruppens abonnement eller slette dens data. "
+        "Alle i gruppen kan læse med og stille spørgsmål."
+    ),
+    "group_admins_only_alert": "Kun gruppens administratorer kan ændre det: {names}.",
+    "group_admins_only_alert_anon": "Kun gruppens administratorer kan ændre det.",
+    "group_admins_more": "og {n} til",
+    "not_text": (
+        "Jeg kan læse tekst, også teksten til et billede eller en fil. Skriv dit spørgsmål som en besked, "
+        "eller se hvad jeg kan med /help."
+    ),
+    "cancel_done": "Ok, jeg venter ikke længere på et svar fra dig.",
+    "cancel_nothing": "Der var ikke noget at annullere.",
     "level_saved": "Mindste vurdering: {level}",
     "delivery_saved": "Levering: {delivery}",
     "language_saved": "Sproget er nu dansk.",
@@ -78,7 +105,10 @@ DA: dict[str, str] = {
     "err_too_many_keywords": "Du kan højst have {max} nøgleord (du skrev {count}). Intet er ændret.",
     "err_value_missing": "Skriv et beløb efter kommandoen, fx <code>/maxvalue 500000</code>. Intet er ændret.",
     "err_value_not_number": '"{text}" er ikke et beløb. Skriv fx <i>500000</i>, <i>500.000</i> eller <i>2 mio</i>. Intet er ændret.',
-    "err_value_too_large": "Det beløb er for stort. Skriv <i>ingen</i> for ingen grænse. Intet er ændret.",
+    "err_value_too_large": (
+        "Jeg læste det som {value}, og det er over 10 mia. kr. Skriv beløbet igen, "
+        "eller <i>ingen</i> for ingen grænse. Intet er ændret."
+    ),
     "err_level_unknown": "Vælg <i>oplagt</i>, <i>mulig</i> eller <i>alle</i>, fx <code>/level mulig</code>. Intet er ændret.",
     "err_delivery_unknown": "Vælg <i>straks</i>, <i>dagligt</i> eller <i>ugentligt</i>, fx <code>/digest dagligt 7</code>. Intet er ændret.",
     "err_hour_invalid": "Timen skal være mellem 0 og 23. Intet er ændret.",
@@ -336,6 +366,33 @@ EN: dict[str, str] = {
     "keywords_cleared": "All keywords removed.",
     "categories_saved": "Categories saved: {categories}",
     "maxvalue_saved": "Maximum value saved: {value}",
+    "read_from": " (read from “{text}”)",
+    "or": " or ",
+    "err_value_too_small": (
+        "I read that as {value}, which is implausibly little for a contract. Type the amount again, "
+        "e.g. <i>500,000</i> or <i>1.5m</i>. Nothing changed."
+    ),
+    "err_value_ambiguous": (
+        "That can be read as {options}. Type the amount again so it can only be read one way, "
+        "e.g. <i>1.5m</i> or <i>1,500,000</i>. Nothing changed."
+    ),
+    "group_admins_only": (
+        "Only the group's administrators can change the group's subscription or delete its data: "
+        "{names}. Everyone in the group can read along and ask questions."
+    ),
+    "group_admins_only_anon": (
+        "Only the group's administrators can change the group's subscription or delete its data. "
+        "Everyone in the group can read along and ask questions."
+    ),
+    "group_admins_only_alert": "Only the group's administrators can change that: {names}.",
+    "group_admins_only_alert_anon": "Only the group's administrators can change that.",
+    "group_admins_more": "and {n} more",
+    "not_text": (
+        "I can read text, also the text with a photo or a file. Write your question as a message, "
+        "or see what I can do with /help."
+    ),
+    "cancel_done": "OK, I am no longer waiting for an answer from you.",
+    "cancel_nothing": "There was nothing to cancel.",
     "level_saved": "Minimum assessment: {level}",
     "delivery_saved": "Delivery: {delivery}",
     "language_saved": "The language is now English.",
@@ -350,7 +407,10 @@ EN: dict[str, str] = {
     "err_too_many_keywords": "You can have at most {max} keywords (you typed {count}). Nothing changed.",
     "err_value_missing": "Type an amount after the command, e.g. <code>/maxvalue 500000</code>. Nothing changed.",
     "err_value_not_number": '"{text}" is not an amount. Type e.g. <i>500000</i> or <i>2 mio</i>. Nothing changed.',
-    "err_value_too_large": "That amount is too large. Type <i>none</i> for no limit. Nothing changed.",
+    "err_value_too_large": (
+        "I read that as {value}, which is over 10 billion DKK. Type the amount again, "
+        "or <i>none</i> for no limit. Nothing changed."
+    ),
     "err_level_unknown": "Choose <i>suitable</i>, <i>possible</i> or <i>all</i>, e.g. <code>/level possible</code>. Nothing changed.",
     "err_delivery_unknown": "Choose <i>instant</i>, <i>daily</i> or <i>weekly</i>, e.g. <code>/digest daily 7</code>. Nothing changed.",
     "err_hour_invalid": "The hour must be between 0 and 23. Nothing changed.",

@@ -125,10 +125,17 @@ class TelegramSettings:
     webhook_port: int = 8443
     staff_chat_id: int = 0  # chat for staff alerts and advice requests; 0: none (log only)
     poll_timeout_seconds: int = 30
+    dialogue_minutes: float = 60.0  # how long the bot waits for a typed answer to its question
+    admin_cache_seconds: float = 60.0  # how long a group's administrators (asked of Telegram) are remembered
+    repeat_press_seconds: float = 5.0  # the same press of the same message within this is a double tap
 
     def __post_init__(self) -> None:
         if self.mode == "webhook" and not self.webhook_url.startswith("https://"):
             raise ValueError('webhook mode needs webhook_url = "https://..."')
+        if self.dialogue_minutes <= 0:
+            raise ValueError("dialogue_minutes must be above 0")
+        if self.admin_cache_seconds < 0 or self.repeat_press_seconds < 0:
+            raise ValueError("admin_cache_seconds and repeat_press_seconds must be 0 or more")
 
 
 @dataclass(frozen=True)

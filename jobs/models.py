@@ -320,10 +320,17 @@ class Broadcast(Base):
 
 
 class AdviceRequest(Base):
-    """An enterprise's question to the business advisors; closed when staff answer it."""
+    """An enterprise's question to the business advisors; closed when staff answer it.
+
+    ``source_message_id``: the user's message the question was (or the bot's reply quoting it),
+    so that pressing "Send til en rådgiver" twice opens one request, not two.
+    """
 
     __tablename__ = "advice_requests"
-    __table_args__ = (Index("ix_advice_staff_message", "staff_chat_id", "staff_message_id"),)
+    __table_args__ = (
+        Index("ix_advice_staff_message", "staff_chat_id", "staff_message_id"),
+        UniqueConstraint("subscriber_id", "source_message_id", name="uq_advice_requests_source_message"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
@@ -336,6 +343,7 @@ class AdviceRequest(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RateLimitState(Base):
@@ -418,3 +426,39 @@ class PurchaseMatch(Base):
     headsup_at: Mapped[datetime | None]
     headsup_count: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
+
+
+# ---- Conversations: what the bot waits for, and buttons already pressed ----------
+
+
+class Dialogue(Base):
+    """What the bot waits for from a user in a chat: the answer to the question it asked last.
+
+    In the database (not a process's memory) so that it survives a restart and every process
+    sees it; one row per (chat, user), replaced by the next question; expires at ``expires_at``
+    (jobs/people/dialogue.py).
+    """
+
+    __tablename__ = "dialogues"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # 0: none
+    kind: Mapped[str] = mapped_column(String(30))  # keywords maxvalue advice profile broadcast_text broadcast_when
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the button's message that asked
+    asked_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ButtonPress(Base):
+    """A button press seen: the same press of the same message as it was (a double tap,
+    delivered twice by Telegram) is acted on once (jobs/people/dialogue.py ``first_press``).
+
+    Only a hash of the chat, the message, the user, the data and the message's state is kept,
+    for a day at most: no chat or user id, so it is nobody's personal data.
+    """
+
+    __tablename__ = "button_presses"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pressed_at: Mapped[datetime] = mapped_column(index=True)

@@ -36,15 +36,27 @@ What it does, and why:
   :meth:`reset_connections` (close the socket with a TCP reset instead of answering, before or
   after the call took effect), :meth:`flood_limit` (429 with ``retry_after`` when the bot sends
   faster than a sliding-window rate), :meth:`delay`.
-* Driving and observing: :meth:`push_message`, :meth:`push_callback`, :meth:`push_forged_callback`,
+* Groups as Telegram has them: administrators and members (:meth:`set_chat_admins`,
+  :meth:`add_chat_member`), answered by ``getChatMember`` and ``getChatAdministrators``; an
+  administrator posting anonymously (``anonymous_admin``: the message comes from
+  GroupAnonymousBot with the group as ``sender_chat``); a group upgraded to a supergroup
+  (:meth:`migrate_group`: the two service messages, then the old id answers 400 "group chat was
+  upgraded to a supergroup chat" with ``migrate_to_chat_id``).
+* Button presses as clients make them: :meth:`push_callback` presses a button that is on the
+  message's keyboard and carries the message as the user saw it then; :meth:`double_tap`
+  delivers two presses that both carry the same (pre-edit) message, as Telegram does when a
+  user taps twice before the bot's edit arrives.
+* Driving and observing: :meth:`push_message`, :meth:`push_media` (photos, documents, stickers,
+  voice, locations, contacts; captions), :meth:`push_edit` (a user edits a message),
+  :meth:`push_channel_post`, :meth:`push_callback`, :meth:`double_tap`, :meth:`push_forged_callback`,
   :meth:`push_update`;
   :attr:`calls`, :meth:`sent`, :meth:`messages_to`, :meth:`last_text`, :attr:`edits`,
   :attr:`commands`, :attr:`callback_answers`, :attr:`documents`, :meth:`wait_for`,
   :meth:`wait_until`, :meth:`wait_for_sent`.
 
-Not modelled: groups beyond a chat object, media other than documents and photos, inline
-mode, payments, automatic ``url``/``mention`` entities in bot messages, Markdown parse modes
-(accepted and stored unparsed).
+Not modelled: privacy mode in groups (every group message reaches the bot), uploading media
+other than documents and photos, inline mode, payments, automatic ``url``/``mention``
+entities in bot messages, Markdown parse modes (accepted and stored unparsed).
 """
 
 from __future__ import annotations
@@ -116,6 +128,33 @@ _JSON_PARAMS = frozenset(
 _INT_PARAMS = frozenset(
     {"offset", "limit", "message_id", "reply_to_message_id", "cache_time", "message_thread_id", "user_id"}
 )
+GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+ADMIN_STATUSES = ("creator", "administrator")
+# Media a user can send, and a minimal object of each (as Telegram sends them).
+_MEDIA: dict[str, Any] = {
+    "photo": [{"file_id": "ph", "file_unique_id": "uph", "width": 640, "height": 480}],
+    "document": {"file_id": "doc", "file_unique_id": "udoc", "file_name": "tilbud.pdf", "mime_type": "application/pdf"},
+    "video": {"file_id": "vid", "file_unique_id": "uvid", "width": 640, "height": 480, "duration": 3},
+    "animation": {"file_id": "gif", "file_unique_id": "ugif", "width": 64, "height": 64, "duration": 1},
+    "audio": {"file_id": "aud", "file_unique_id": "uaud", "duration": 30},
+    "voice": {"file_id": "voi", "file_unique_id": "uvoi", "duration": 4},
+    "video_note": {"file_id": "vn", "file_unique_id": "uvn", "length": 240, "duration": 5},
+    "sticker": {
+        "file_id": "st",
+        "file_unique_id": "ust",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    },
+    "location": {"latitude": 55.6415, "longitude": 12.0803},
+    "contact": {"phone_number": "+4512345678", "first_name": "Anna"},
+    "dice": {"emoji": "🎲", "value": 4},
+}
+CAPTIONED = frozenset({"photo", "document", "video", "animation", "audio", "voice"})
 _FLOAT_PARAMS = frozenset({"timeout"})
 _BOOL_PARAMS = frozenset(
     {
@@ -647,6 +686,9 @@ class FakeBotAPI:
 
         self._chats: dict[int | str, dict[str, Any]] = {}
         self._users: dict[int, dict[str, Any]] = {}
+        self._members: dict[int | str, dict[int, str]] = {}  # group -> user -> status
+        self._anonymous_admins: set[tuple[int | str, int]] = set()
+        self._migrated: dict[int | str, int] = {}  # old group id -> its supergroup's id
         self._next_message_id: dict[int | str, int] = {}
         self._messages: dict[tuple[int | str, int], dict[str, Any]] = {}
         self._raw_texts: dict[tuple[int | str, int], tuple[str, str | None]] = {}
@@ -758,33 +800,277 @@ class FakeBotAPI:
         username: str | None = None,
         language_code: str | None = "da",
         reply_to_message_id: int | None = None,
+        anonymous_admin: bool = False,
     ) -> dict[str, Any]:
-        """A user writes ``text`` to the bot in a private chat; returns the stored message.
+        """A user writes ``text`` to the bot (a private chat for a positive ``chat_id``, a group
+        for a negative one, from ``user_id``); returns the stored message.
 
         Bot commands get ``bot_command`` entities as Telegram adds them, so ``/start`` and
-        ``/start@botname`` reach a CommandHandler.
+        ``/start@botname`` reach a CommandHandler. ``anonymous_admin``: a group administrator
+        posting as the group (``from`` is GroupAnonymousBot, ``sender_chat`` the group).
         """
         with self._lock:
-            user = self._user(user_id if user_id is not None else chat_id, first_name, username, language_code)
-            chat = self._chat(chat_id, user)
+            message = self._user_message(
+                chat_id, user_id, first_name, username, language_code, reply_to_message_id, anonymous_admin
+            )
+            message["text"] = text
+            entities = bot_command_entities(text)
+            if entities:
+                message["entities"] = entities
+            return self._deliver(message)
+
+    def push_media(
+        self,
+        chat_id: int,
+        kind: str,
+        *,
+        caption: str | None = None,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "da",
+        reply_to_message_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A user sends a photo, document, video, voice note, sticker, location, contact, ...
+        (``kind`` is the Message field), with a ``caption`` where Telegram allows one."""
+        if kind not in _MEDIA:
+            raise ValueError(f"unknown media kind {kind!r}; one of {sorted(_MEDIA)}")
+        with self._lock:
+            message = self._user_message(chat_id, user_id, first_name, None, language_code, reply_to_message_id, False)
+            message[kind] = copy.deepcopy(_MEDIA[kind])
+            if caption is not None:
+                if kind not in CAPTIONED:
+                    raise ValueError(f"a {kind} has no caption")
+                message["caption"] = caption
+                entities = bot_command_entities(caption)
+                if entities:
+                    message["caption_entities"] = entities
+            return self._deliver(message)
+
+    def push_edit(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits their message ``message_id``: Telegram sends an ``edited_message``."""
+        with self._lock:
+            stored = self._messages.get(self._key(chat_id, message_id))
+            if stored is None or stored.get("from", {}).get("id") == self.bot_id:
+                raise KeyError(f"no user message {message_id} in chat {chat_id}")
+            stored["text"] = text
+            stored.pop("entities", None)
+            entities = bot_command_entities(text)
+            if entities:
+                stored["entities"] = entities
+            stored["edit_date"] = int(self.clock())
+            self.push_update({"edited_message": copy.deepcopy(stored)})
+            return copy.deepcopy(stored)
+
+    def push_channel_post(self, channel_id: int, text: str, *, title: str = "Kanal") -> dict[str, Any]:
+        """A post in a channel the bot is in (no ``from``: the channel is the sender)."""
+        with self._lock:
+            chat = {"id": channel_id, "type": "channel", "title": title}
+            self._chats[channel_id] = chat
             message: dict[str, Any] = {
-                "message_id": self._new_message_id(chat_id),
-                "from": user,
-                "chat": chat,
+                "message_id": self._new_message_id(channel_id),
+                "sender_chat": copy.deepcopy(chat),
+                "chat": copy.deepcopy(chat),
                 "date": int(self.clock()),
                 "text": text,
             }
             entities = bot_command_entities(text)
             if entities:
                 message["entities"] = entities
-            if reply_to_message_id is not None:
-                replied = self._messages.get((chat_id, reply_to_message_id))
-                if replied is None:
-                    raise KeyError(f"no message {reply_to_message_id} in chat {chat_id}")
-                message["reply_to_message"] = _without_reply(replied)
-            self._messages[(chat_id, message["message_id"])] = message
-            self.push_update({"message": message})
+            self._messages[(channel_id, message["message_id"])] = message
+            self.push_update({"channel_post": message})
             return copy.deepcopy(message)
+
+    def _user_message(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        first_name: str,
+        username: str | None,
+        language_code: str | None,
+        reply_to_message_id: int | None,
+        anonymous_admin: bool,
+    ) -> dict[str, Any]:
+        if chat_id in self._migrated:
+            raise KeyError(f"group {chat_id} was upgraded to supergroup {self._migrated[chat_id]}")
+        user = self._user(user_id if user_id is not None else chat_id, first_name, username, language_code)
+        chat = self._chat(chat_id, user)
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(chat_id),
+            "from": user,
+            "chat": chat,
+            "date": int(self.clock()),
+        }
+        if chat_id < 0:
+            self._members.setdefault(chat_id, {}).setdefault(user["id"], "member")
+            if anonymous_admin:
+                if self._members[chat_id].get(user["id"]) not in ADMIN_STATUSES:
+                    raise ValueError(f"user {user['id']} is no administrator of {chat_id}")
+                self._anonymous_admins.add((chat_id, user["id"]))
+                message["from"] = copy.deepcopy(GROUP_ANONYMOUS_BOT)
+                message["sender_chat"] = copy.deepcopy(chat)
+        if reply_to_message_id is not None:
+            replied = self._messages.get((chat_id, reply_to_message_id))
+            if replied is None:
+                raise KeyError(f"no message {reply_to_message_id} in chat {chat_id}")
+            message["reply_to_message"] = _without_reply(replied)
+        return message
+
+    def _deliver(self, message: dict[str, Any]) -> dict[str, Any]:
+        self._messages[(message["chat"]["id"], message["message_id"])] = message
+        self.push_update({"message": message})
+        return copy.deepcopy(message)
+
+    # ---------------------------------------------------------------------------- groups
+
+    def set_chat_admins(
+        self,
+        chat_id: int,
+        admins: list[int],
+        *,
+        creator: int | None = None,
+        title: str | None = None,
+        bot_is_admin: bool = False,
+    ) -> None:
+        """Make ``chat_id`` (negative) a group whose administrators are ``admins`` (the first,
+        or ``creator``, created it); anyone else who writes there is a member."""
+        if chat_id >= 0:
+            raise ValueError("groups have negative ids")
+        with self._lock:
+            chat = self._chat(chat_id)
+            if title is not None:
+                chat["title"] = title
+                self._chats[chat_id] = copy.deepcopy(chat)
+            members = self._members.setdefault(chat_id, {})
+            for uid, status in list(members.items()):
+                if status in ADMIN_STATUSES:
+                    members[uid] = "member"
+            owner = creator if creator is not None else (admins[0] if admins else None)
+            for uid in admins:
+                members[uid] = "creator" if uid == owner else "administrator"
+            if owner is not None and owner not in admins:
+                members[owner] = "creator"
+            if bot_is_admin:
+                members[self.bot_id] = "administrator"
+
+    def add_chat_member(self, chat_id: int, user_id: int, status: str = "member", *, first_name: str = "") -> None:
+        """``status``: creator, administrator, member, restricted, left or kicked."""
+        with self._lock:
+            self._chat(chat_id)
+            if first_name or user_id not in self._users:
+                self._user(user_id, first_name or f"User {user_id}", None, None)
+            self._members.setdefault(chat_id, {})[user_id] = status
+
+    def migrate_group(self, old_id: int, new_id: int | None = None, *, user_id: int | None = None) -> int:
+        """Upgrade group ``old_id`` to a supergroup (id ``new_id``, by default -100…): Telegram
+        posts a service message with ``migrate_to_chat_id`` in the old group and one with
+        ``migrate_from_chat_id`` in the new supergroup; afterwards the old id answers 400
+        "group chat was upgraded to a supergroup chat". Returns the new id."""
+        with self._lock:
+            if old_id in self._migrated or old_id >= 0 or str(old_id).startswith("-100"):
+                raise ValueError(f"{old_id} is not a group that can be upgraded")
+            new = new_id if new_id is not None else int(f"-100{abs(old_id)}")
+            old_chat = self._chat(old_id)
+            members = self._members.get(old_id, {})
+            who = user_id if user_id is not None else next((u for u, st in members.items() if st == "creator"), None)
+            sender = copy.deepcopy(self._users.get(who, {"id": who, "is_bot": False, "first_name": "Test"}))
+            if who is None:
+                sender = copy.deepcopy(GROUP_ANONYMOUS_BOT)
+            new_chat = {"id": new, "type": "supergroup", "title": old_chat.get("title", f"Chat {new}")}
+            self._chats[new] = new_chat
+            self._members[new] = dict(members)
+            date = int(self.clock())
+            to_msg = {
+                "message_id": self._new_message_id(old_id),
+                "from": sender,
+                "chat": old_chat,
+                "date": date,
+                "migrate_to_chat_id": new,
+            }
+            self._messages[(old_id, to_msg["message_id"])] = to_msg
+            from_msg = {
+                "message_id": self._new_message_id(new),
+                "from": copy.deepcopy(GROUP_ANONYMOUS_BOT),
+                "sender_chat": copy.deepcopy(new_chat),
+                "chat": copy.deepcopy(new_chat),
+                "date": date,
+                "migrate_from_chat_id": old_id,
+            }
+            self._messages[(new, from_msg["message_id"])] = from_msg
+            self._migrated[old_id] = new
+            self.push_update({"message": to_msg})
+            self.push_update({"message": from_msg})
+            return new
+
+    def _chat_member(self, chat_id: int | str, user_id: int) -> dict[str, Any]:
+        status = self._members.get(chat_id, {}).get(user_id, "left")
+        user = copy.deepcopy(
+            self.bot_user
+            if user_id == self.bot_id
+            else self._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        )
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = (chat_id, user_id) in self._anonymous_admins
+        elif status == "administrator":
+            member.update(
+                can_be_edited=False,
+                is_anonymous=(chat_id, user_id) in self._anonymous_admins,
+                can_manage_chat=True,
+                can_delete_messages=True,
+                can_manage_video_chats=True,
+                can_restrict_members=True,
+                can_promote_members=False,
+                can_change_info=True,
+                can_invite_users=True,
+                can_post_stories=False,
+                can_edit_stories=False,
+                can_delete_stories=False,
+            )
+        elif status == "kicked":
+            member["until_date"] = 0
+        elif status == "restricted":
+            member.update(
+                is_member=True,
+                can_send_messages=True,
+                can_send_audios=True,
+                can_send_documents=True,
+                can_send_photos=True,
+                can_send_videos=True,
+                can_send_video_notes=True,
+                can_send_voice_notes=True,
+                can_send_polls=True,
+                can_send_other_messages=True,
+                can_add_web_page_previews=True,
+                can_change_info=False,
+                can_invite_users=True,
+                can_pin_messages=False,
+                can_manage_topics=False,
+                until_date=0,
+            )
+        return member
+
+    def _get_chat_member(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._target_chat(p)
+        user_id = p.get("user_id")
+        if not isinstance(user_id, int):
+            raise _bad("invalid user_id specified")
+        if isinstance(chat_id, int) and chat_id > 0:
+            if user_id != chat_id and user_id != self.bot_id:
+                raise _bad("user not found")
+            return {"status": "member", "user": self._chat_member(chat_id, user_id)["user"]}
+        if chat_id not in self._chats:
+            raise _bad("chat not found")
+        return self._chat_member(chat_id, user_id)
+
+    def _get_chat_administrators(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        chat_id = self._target_chat(p)
+        if isinstance(chat_id, int) and chat_id > 0:
+            raise _bad("there are no administrators in the private chat")
+        if chat_id not in self._chats:  # a group the bot is not in
+            raise _bad("chat not found")
+        members = self._members.get(chat_id, {})
+        order = sorted(members, key=lambda u: (members[u] != "creator", u))
+        return [self._chat_member(chat_id, u) for u in order if members[u] in ADMIN_STATUSES]
 
     def push_callback(
         self,
@@ -796,35 +1082,77 @@ class FakeBotAPI:
         first_name: str = "Test",
         language_code: str | None = "da",
     ) -> str:
-        """A user presses an inline button with ``data`` under the bot's message ``message_id``.
+        """A user presses the inline button with ``data`` under the bot's message ``message_id``.
 
-        Returns the callback query id; ``query.message`` is the stored bot message as it is
-        now (text, reply_markup).
+        The button must be on the message's keyboard as it is now (a client shows no other;
+        use :meth:`push_forged_callback` for made-up data). ``query.message`` is the message as
+        the user saw it when pressing (text, reply_markup, edit_date). Returns the query id.
         """
         with self._lock:
-            message = self._messages.get((chat_id, message_id))
-            if message is None or message["from"]["id"] != self.bot_id:
-                raise KeyError(f"the bot sent no message {message_id} to chat {chat_id}")
-            user = self._user(user_id if user_id is not None else chat_id, first_name, None, language_code)
-            query_id = f"{self.bot_id}{next(self._callback_ids):08d}"
-            self._callback_queries[query_id] = {
-                "chat_id": chat_id,
-                "message_id": message_id,
-                "data": data,
-                "answered": False,
-            }
-            self.push_update(
-                {
-                    "callback_query": {
-                        "id": query_id,
-                        "from": user,
-                        "message": copy.deepcopy(message),
-                        "chat_instance": f"ci-{chat_id}",
-                        "data": data,
-                    }
+            message = self._pressable(chat_id, data, message_id)
+            return self._press(chat_id, data, message, user_id, first_name, language_code)
+
+    def double_tap(
+        self,
+        chat_id: int,
+        data: str,
+        *,
+        message_id: int,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "da",
+    ) -> tuple[str, str]:
+        """Two presses of the same button before the bot has answered the first: both carry
+        the message as it was before any edit (the keyboard the user saw), as Telegram
+        delivers a double tap. The bot may process them back to back or concurrently."""
+        with self._lock:
+            message = self._pressable(chat_id, data, message_id)
+            first = self._press(chat_id, data, message, user_id, first_name, language_code)
+            second = self._press(chat_id, data, message, user_id, first_name, language_code)
+            return first, second
+
+    def _pressable(self, chat_id: int, data: str, message_id: int) -> dict[str, Any]:
+        message = self._messages.get((chat_id, message_id))
+        if message is None or message["from"]["id"] != self.bot_id or (chat_id, message_id) in self._deleted:
+            raise KeyError(f"the bot sent no message {message_id} to chat {chat_id}")
+        shown = [
+            b.get("callback_data")
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
+        if data not in shown:
+            raise KeyError(f"no button {data!r} on message {message_id} in chat {chat_id} (it shows {shown})")
+        return copy.deepcopy(message)
+
+    def _press(
+        self,
+        chat_id: int,
+        data: str,
+        message: dict[str, Any],
+        user_id: int | None,
+        first_name: str,
+        language_code: str | None,
+    ) -> str:
+        user = self._user(user_id if user_id is not None else chat_id, first_name, None, language_code)
+        query_id = f"{self.bot_id}{next(self._callback_ids):08d}"
+        self._callback_queries[query_id] = {
+            "chat_id": chat_id,
+            "message_id": message["message_id"],
+            "data": data,
+            "answered": False,
+        }
+        self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": copy.deepcopy(message),
+                    "chat_instance": f"ci-{chat_id}",
+                    "data": data,
                 }
-            )
-            return query_id
+            }
+        )
+        return query_id
 
     def push_forged_callback(
         self,
@@ -1112,7 +1440,7 @@ class FakeBotAPI:
 
     def _chat(self, chat_id: int | str, user: dict[str, Any] | None = None) -> dict[str, Any]:
         chat = self._chats.get(chat_id)
-        if chat is None or user is not None:
+        if chat is None or (user is not None and isinstance(chat_id, int) and chat_id > 0):
             if isinstance(chat_id, str):
                 chat = {"id": chat_id, "type": "channel", "title": chat_id}
             elif chat_id > 0:
@@ -1262,6 +1590,8 @@ class FakeBotAPI:
         chat_id = params.get("chat_id")
         with self._lock:
             self._check_injected(method, chat_id)
+            if chat_id is not None and chat_id in self._migrated:
+                raise ApiError(400, UPGRADED, {"migrate_to_chat_id": self._migrated[chat_id]})
             if chat_id is not None and method in CHAT_METHODS and str(chat_id) in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if method in SENDING_METHODS:
@@ -1678,6 +2008,8 @@ _METHODS: dict[str, Callable[[FakeBotAPI, dict[str, Any]], Any]] = {
     "deletemessage": FakeBotAPI._delete_message,
     "answercallbackquery": FakeBotAPI._answer_callback_query,
     "sendchataction": FakeBotAPI._send_chat_action,
+    "getchatmember": FakeBotAPI._get_chat_member,
+    "getchatadministrators": FakeBotAPI._get_chat_administrators,
     "senddocument": lambda api, p: api._send_file(p, "document"),
     "sendphoto": lambda api, p: api._send_file(p, "photo"),
     "logout": FakeBotAPI._log_out,

@@ -63,7 +63,8 @@ async def test_subscribe_by_buttons_and_by_commands(prepared_db: str, fake_bot_a
         await bot.press(1, "m:cat", menu["message_id"])
         edited = api.message(1, menu["message_id"])
         assert edited is not None and "Vælg de kategorier" in edited["text"]
-        await bot.press(1, "c:cleaning", menu["message_id"])
+        await bot.press(1, "c:cleaning:1", menu["message_id"])
+        await bot.press(1, "m:main", menu["message_id"])
         await bot.press(1, "m:lvl", menu["message_id"])
         await bot.press(1, "s:lvl:suitable", menu["message_id"])
         shown = api.message(1, menu["message_id"])
@@ -143,7 +144,7 @@ async def test_notice_reaches_the_right_users_once_and_changes_follow(
         await bot.say(11, "/settings")
         own = api.last_message(11)
         assert own is not None
-        await bot.press(11, f"n:r:{notice_id}", own["message_id"])
+        await bot.press(11, f"n:r:{notice_id}", own["message_id"], forged=True)
         assert "ikke har fået" in api.callback_answers[-1].text
         async with bot.deps.rt.db.sessions() as s:
             reminders = (await s.scalars(select(OutboxRow).where(OutboxRow.kind == "reminder"))).all()

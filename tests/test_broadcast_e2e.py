@@ -70,7 +70,7 @@ async def test_staff_composes_previews_and_sends_to_a_category(prepared_db: str,
         screen = api.last_message(ADMIN)
         assert "Antal lige nu: 4" in screen["text"]  # type: ignore[index]
         # the audience: the cleaning category (the count follows), then "next"
-        await bot.press(ADMIN, f"bc:a:{bid}:c:cleaning", screen["message_id"])  # type: ignore[index]
+        await bot.press(ADMIN, f"bc:a:{bid}:c:cleaning:1", screen["message_id"])  # type: ignore[index]
         screen = api.message(ADMIN, screen["message_id"])  # type: ignore[index]
         assert screen is not None and "Antal lige nu: 2" in screen["text"] and "kategori Rengøring" in screen["text"]
         await press_and_wait(bot, ADMIN, f"bc:a:{bid}:next", screen["message_id"], new_messages=1)
@@ -100,11 +100,11 @@ async def test_staff_composes_previews_and_sends_to_a_category(prepared_db: str,
         preview, control = api.sent(ADMIN)[-2:]
         assert preview["text"] == text and "Modtagere: 2" in control["text"]
         preview_html = preview
-        await bot.press(ADMIN, f"bc:s:{bid}", control["message_id"])
+        # Send, tapped twice (both presses carry the preview as it was): sent once, no error
+        await bot.double_tap(ADMIN, f"bc:s:{bid}", control["message_id"])
         progress = api.message(ADMIN, control["message_id"])
         assert progress is not None and "0 af 2 sendt" in progress["text"]
-        # pressing Send again (a double tap) sends nothing more
-        await bot.press(ADMIN, f"bc:s:{bid}", control["message_id"])
+        assert [a.show_alert for a in api.callback_answers[-2:]] == [False, False]
         report = await bot.send()
         assert report.sent == 2
         await api.wait_for(lambda: any("Leveret: 2" in m for m in api.messages_to(ADMIN)), timeout=10)
@@ -154,8 +154,8 @@ async def test_non_staff_is_refused_like_an_unknown_command_and_nothing_is_sent(
         bid = await compose(bot, ADMIN, "Kun til personalet", [])
         own = api.last_message(202)
         assert own is not None
-        await bot.press(202, f"bc:s:{bid}", own["message_id"])
-        await bot.press(202, f"bc:a:{bid}:next", own["message_id"])
+        await bot.press(202, f"bc:s:{bid}", own["message_id"], forged=True)
+        await bot.press(202, f"bc:a:{bid}:next", own["message_id"], forged=True)
         await bot.send()
         assert await count(bot, OutboxRow, OutboxRow.kind == "broadcast") == 0
         assert await count(bot, Broadcast, Broadcast.status != "draft") == 0
@@ -185,7 +185,7 @@ async def test_scheduled_broadcast_survives_a_restart_and_goes_out_on_time(
         await subscribe(bot, 302, lang="en")
         bid = await compose(bot, ADVISOR, "Mentorordningen åbner for tilmelding", [])
         screen = api.last_message(ADVISOR)
-        await bot.press(ADVISOR, f"bc:a:{bid}:lang", screen["message_id"])  # type: ignore[index]
+        await bot.press(ADVISOR, f"bc:a:{bid}:lang:da", screen["message_id"])  # type: ignore[index]
         screen = api.message(ADVISOR, screen["message_id"])  # type: ignore[index]
         assert screen is not None and "sprog dansk" in screen["text"] and "Antal lige nu: 1" in screen["text"]
         await press_and_wait(bot, ADVISOR, f"bc:a:{bid}:next", screen["message_id"], new_messages=1)

@@ -91,8 +91,8 @@ async def test_profile_is_public_only_after_approval_and_leaves_on_withdrawal_an
             assert "sendt til godkendelse" in await bot.say(CLEANER, "/profil beskrivelse Nu også vinduespudsning")
             page = (await web.get("/virksomheder")).text
             assert "Vi gør rent på skoler" in page and "Nu også vinduespudsning" not in page
-            # the old Approve button cannot publish the new text
-            api.push_callback(STAFF_CHAT, approve, message_id=post["message_id"], user_id=ADVISOR)
+            # the old Approve button cannot publish the new text (pressed from an old copy of the post)
+            api.push_forged_callback(STAFF_CHAT, approve, message_id=post["message_id"], user_id=ADVISOR)
             await api.wait_for(lambda: "allerede behandlet" in (api.callback_answers[-1].text or ""))
             assert "Nu også vinduespudsning" not in (await web.get("/virksomheder")).text
             # withdrawal: gone at once
@@ -102,7 +102,7 @@ async def test_profile_is_public_only_after_approval_and_leaves_on_withdrawal_an
             await bot.say(CLEANER, "/profil kontakt 11 22 33 44")
             async with bot.deps.rt.db.sessions() as s:
                 row = (await s.scalars(select(Enterprise))).one()
-            api.push_callback(
+            api.push_forged_callback(  # the new revision's button, as if from that post
                 STAFF_CHAT, f"ent:ok:{row.id}:{row.revision}", message_id=post["message_id"], user_id=ADVISOR
             )
             await api.wait_for(lambda: api.callback_answers[-1].text and "Godkendt" in api.callback_answers[-1].text)
@@ -181,6 +181,7 @@ async def test_match_names_the_cleaning_enterprise_with_advice_and_sends_a_heads
         assert confirm is not None and "1 virksomheder" in confirm["text"]
         await bot.press(BUYER, button(confirm, "mt:y:"), confirm["message_id"])
         assert "sendt til 1" in (api.message(BUYER, confirm["message_id"]) or {})["text"]
+        bot.clock.advance(seconds=10)  # pressed again later (within seconds it is a double tap: quiet)
         await bot.press(BUYER, button(offer, "mt:h:"), offer["message_id"])
         assert "allerede sendt" in (api.callback_answers[-1].text or "")
         await bot.send()

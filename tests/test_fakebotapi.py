@@ -384,3 +384,114 @@ def test_parse_html_offsets_are_utf16_like_telegram() -> None:
         {"offset": 5, "length": 1, "type": "italic"},
         {"offset": 7, "length": 1, "type": "pre", "language": "python"},
     ]
+
+
+async def test_the_exact_not_modified_text_and_a_keyboard_edit_that_changes_nothing(
+    fake_bot_api: FakeBotAPI, app: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("✅ IT", callback_data="c:it:0")]])
+    message = await app.bot.send_message(CHAT, "Kategorier", reply_markup=keyboard)
+    with pytest.raises(BadRequest) as exc:
+        await app.bot.edit_message_reply_markup(chat_id=CHAT, message_id=message.message_id, reply_markup=keyboard)
+    assert exc.value.message == (
+        "Message is not modified: specified new message content and reply markup are exactly the same as a "
+        "current content and reply markup of the message"
+    )  # PTB drops "Bad Request: " and capitalises
+    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+        await app.bot.edit_message_text(
+            "Kategorier", chat_id=CHAT, message_id=message.message_id, reply_markup=keyboard
+        )
+    assert fake_bot_api.edits == []
+
+
+async def test_a_press_carries_the_message_as_shown_and_a_double_tap_twice_the_same(
+    fake_bot_api: FakeBotAPI, app: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    api = fake_bot_api
+    off = InlineKeyboardMarkup([[InlineKeyboardButton("IT", callback_data="c:it:1")]])
+    message = await app.bot.send_message(CHAT, "Kategorier", reply_markup=off)
+    with pytest.raises(KeyError, match="no button 'c:it:0'"):  # a client shows only the buttons there are
+        api.push_callback(CHAT, "c:it:0", message_id=message.message_id)
+    first, second = api.double_tap(CHAT, "c:it:1", message_id=message.message_id)
+    # the bot edits after the first press ... the second still carries what the user saw
+    on = InlineKeyboardMarkup([[InlineKeyboardButton("✅ IT", callback_data="c:it:0")]])
+    await app.bot.edit_message_reply_markup(chat_id=CHAT, message_id=message.message_id, reply_markup=on)
+    updates = await app.bot.get_updates(timeout=0)
+    assert [u.callback_query.id for u in updates] == [first, second]  # type: ignore[union-attr]
+    assert {u.callback_query.message.reply_markup.to_dict()["inline_keyboard"][0][0]["callback_data"]  # type: ignore[union-attr]
+            for u in updates} == {"c:it:1"}  # fmt: skip
+    assert [u.callback_query.message.edit_date for u in updates] == [None, None]  # type: ignore[union-attr]
+    # a press now carries the edited message
+    third = api.push_callback(CHAT, "c:it:0", message_id=message.message_id)
+    later = await app.bot.get_updates(offset=updates[-1].update_id + 1, timeout=0)
+    assert later[0].callback_query.id == third and later[0].callback_query.message.edit_date is not None  # type: ignore[union-attr]
+    # forged data is still possible, for the tests that need a modified client
+    api.push_forged_callback(CHAT, "c:rumfart:1", message_id=message.message_id)
+
+
+async def test_group_administrators_members_and_an_anonymous_admin(
+    fake_bot_api: FakeBotAPI, app: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    api = fake_bot_api
+    group = -4_100_000_001
+    api.add_chat_member(group, 11, "creator", first_name="Anna")
+    api.add_chat_member(group, 12, "member", first_name="Bo")
+    api.set_chat_admins(group, [11, 13], title="Rengøring ApS")
+    admins = await app.bot.get_chat_administrators(group)
+    assert [(m.user.id, m.status) for m in admins] == [(11, "creator"), (13, "administrator")]
+    assert admins[0].user.first_name == "Anna"
+    assert (await app.bot.get_chat_member(group, 12)).status == "member"
+    assert (await app.bot.get_chat_member(group, 99)).status == "left"
+    with pytest.raises(BadRequest, match="(?i)no administrators in the private chat"):
+        await app.bot.get_chat_administrators(CHAT)
+    with pytest.raises(BadRequest, match="(?i)chat not found"):
+        await app.bot.get_chat_administrators(-999)
+    posted = api.push_message(group, "/pause", user_id=11, anonymous_admin=True)
+    assert posted["from"]["username"] == "GroupAnonymousBot" and posted["sender_chat"]["id"] == group
+    assert posted["chat"] == {"id": group, "type": "group", "title": "Rengøring ApS"}
+    with pytest.raises(ValueError, match="no administrator"):
+        api.push_message(group, "/pause", user_id=12, anonymous_admin=True)
+
+
+async def test_a_group_upgraded_to_a_supergroup(
+    fake_bot_api: FakeBotAPI, app: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    from telegram.error import ChatMigrated
+
+    api = fake_bot_api
+    group = -4_100_000_002
+    api.add_chat_member(group, 11, "creator", first_name="Anna")
+    new = api.migrate_group(group)
+    assert new == -1_004_100_000_002
+    updates = await app.bot.get_updates(timeout=0)
+    assert [u.message.migrate_to_chat_id for u in updates] == [new, None]  # type: ignore[union-attr]
+    assert updates[1].message.migrate_from_chat_id == group and updates[1].message.chat.type == "supergroup"  # type: ignore[union-attr]
+    with pytest.raises(ChatMigrated) as exc:
+        await app.bot.send_message(group, "hej")
+    assert exc.value.new_chat_id == new
+    await app.bot.send_message(new, "hej")
+    assert (await app.bot.get_chat_member(new, 11)).status == "creator"
+    with pytest.raises(KeyError, match="upgraded"):
+        api.push_message(group, "hej", user_id=11)
+
+
+async def test_media_captions_edits_and_channel_posts(
+    fake_bot_api: FakeBotAPI, app: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    api = fake_bot_api
+    photo = api.push_media(CHAT, "photo", caption="hvornår åbner I?")
+    api.push_media(CHAT, "sticker")
+    api.push_media(CHAT, "location")
+    text = api.push_message(CHAT, "/keywords rengøring")
+    api.push_edit(CHAT, text["message_id"], "/keywords kantine")
+    api.push_channel_post(-1_001_800_000_099, "/start")
+    with pytest.raises(ValueError, match="has no caption"):
+        api.push_media(CHAT, "sticker", caption="x")
+    with pytest.raises(KeyError):
+        api.push_edit(CHAT, 10_000, "x")
+    updates = await app.bot.get_updates(timeout=0)
+    assert updates[0].message.caption == "hvornår åbner I?" and updates[0].message.photo  # type: ignore[union-attr]
+    assert updates[0].message.message_id == photo["message_id"]  # type: ignore[union-attr]
+    assert updates[1].message.sticker is not None and updates[2].message.location is not None  # type: ignore[union-attr]
+    assert updates[4].edited_message.text == "/keywords kantine" and updates[4].edited_message.edit_date  # type: ignore[union-attr]
+    assert updates[5].channel_post.text == "/start" and updates[5].channel_post.from_user is None  # type: ignore[union-attr]

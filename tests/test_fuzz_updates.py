@@ -6,7 +6,10 @@ answers, edits of missing messages): commands with random arguments (odd and hug
 RTL marks, zero-width joiners, emoji, control characters, 4,096+ characters), plain text,
 random and forged callback data for every prefix the bot listens to, presses on messages
 that do not exist or are another chat's, presses by someone other than the chat's user,
-edited messages, group messages, channel posts (no user) and updates no handler wants.
+edited messages, group messages from administrators (also posting anonymously) and from
+members, photos and documents with captions, stickers, voice notes, locations and contacts,
+double taps of real buttons, a group upgraded to a supergroup half way through, channel
+posts (no user) and updates no handler wants.
 
 The updates are queued at the fake and fetched with getUpdates like the Updater does, but
 processed by ``Application.process_update`` in concurrent batches (one update per chat in a
@@ -14,8 +17,11 @@ batch, so each chat's updates keep their order) instead of long polling, to keep
 
 Afterwards: no exception reached the error handler, every call to the Bot API was accepted,
 every text is at most 4,096 characters and every callback answer at most 200, no chat acted
-on (feedback, reminder, details, advice) a notice it was not sent, and non-staff users got
-the unknown-command reply to every staff command.
+on (feedback, reminder, details, advice) a notice it was not sent, non-staff users got
+the unknown-command reply to every staff command, a group member who is no administrator
+was refused every change to the group's subscription, an edit got no answer, a sticker got
+the short "I read text" reply (in a private chat; nothing in a group), and nothing was ever
+sent into the channel.
 
 CI runs ``UDBUDSBOT_FUZZ_UPDATES`` (default 1,500) updates on SQLite and a fifth of that on
 PostgreSQL, to stay within the suite's time; ``bench/fuzz_updates.py`` runs 10,000 or more.
@@ -187,8 +193,17 @@ def huge_text(rng: random.Random) -> str:
 @dataclass
 class Expectation:
     chat: int
-    what: str  # a staff command's name, or a staff button's data
+    what: str  # a staff command's name, or a staff button's data, or what was sent
     query_id: str | None = None  # for a button
+    kind: str = "staff"  # staff: the unknown-command reply; admin_only: refused; silent; not_text
+
+
+# Commands that change or end a group's subscription or delete its data: administrators only.
+# The first four with or without arguments; the settings commands when they have some.
+ADMIN_ALWAYS = ("stop", "pause", "resume", "deletemydata")
+ADMIN_WITH_ARGS = ("keywords", "maxvalue", "level", "digest", "language", "categories")
+MEDIA = ("sticker", "voice", "location", "contact", "photo", "video_note", "dice", "animation")
+CAPTIONED = ("photo", "document", "video")
 
 
 @dataclass
@@ -207,6 +222,7 @@ class Fuzz:
     offset: int | None = None
     errors: list[tuple[Any, BaseException]] = field(default_factory=list)
     pushed: int = 0
+    admins: dict[int, set[int]] = field(default_factory=dict)  # group -> its administrators
 
     @property
     def deps(self) -> Deps:
@@ -345,6 +361,33 @@ class Fuzz:
         self.pushed += 1
         return Expectation(chat, data, query_id) if data.startswith(STAFF_BUTTONS) else None
 
+    def media(self, chat: int, *, user: int | None, lang: str | None) -> Expectation | None:
+        """A photo, document or video with a caption (read as text), or something without
+        text: a sticker, voice note, location, contact, dice, a photo without a caption."""
+        rng = self.rng
+        if rng.random() < 0.4:
+            kind = rng.choice(CAPTIONED)
+            caption = odd_text(rng, max_len=1024)[:1024] or rng.choice(WORDS)
+            self.api.push_media(chat, kind, caption=caption, user_id=user, language_code=lang)
+            self.pushed += 1
+            return None
+        self.api.push_media(chat, rng.choice(MEDIA), user_id=user, language_code=lang)
+        self.pushed += 1
+        return Expectation(chat, "media", kind="not_text" if chat > 0 else "silent")
+
+    def double_tap(self, chat: int, *, user: int | None) -> bool:
+        """Two presses of a real button, both carrying the message as it is now."""
+        real = self.buttons.get(chat)
+        if not real:
+            return False
+        message_id, data = self.rng.choice(real)
+        try:
+            self.api.double_tap(chat, data, message_id=message_id, user_id=user)
+        except KeyError:  # the message has changed since the buttons were looked at
+            return False
+        self.pushed += 2
+        return True
+
     def edited(self, chat: int) -> bool:
         earlier = self.user_messages.get(chat)
         if not earlier:
@@ -360,8 +403,8 @@ class Fuzz:
         self.pushed += 1
         return True
 
-    def no_user(self) -> None:
-        """A channel post, a post's edit, or a message without text."""
+    def no_user(self, in_chat: int) -> Expectation | None:
+        """A channel post, a post's edit, a sticker, or a change of the bot's membership."""
         rng = self.rng
         self.channel_message_id += 1
         chat = {"id": CHANNEL, "type": "channel", "title": "Kanal"}
@@ -376,24 +419,10 @@ class Fuzz:
         if entities:
             post["entities"] = entities
         kind = rng.choice(["channel_post", "edited_channel_post", "sticker", "member"])
-        if kind == "sticker":
-            user = rng.choice(USERS)
-            post = {
-                "message_id": self.channel_message_id,
-                "chat": {"id": user, "type": "private", "first_name": "T"},
-                "from": {"id": user, "is_bot": False, "first_name": "T"},
-                "date": int(self.clock().timestamp()),
-                "sticker": {
-                    "file_id": "s",
-                    "file_unique_id": "s",
-                    "type": "regular",
-                    "width": 1,
-                    "height": 1,
-                    "is_animated": False,
-                    "is_video": False,
-                },
-            }
-            self.api.push_update({"message": post})
+        if kind == "sticker":  # in the batch's own chat: one update per chat and batch
+            self.api.push_media(in_chat, "sticker", user_id=rng.choice(USERS) if in_chat < 0 else None)
+            self.pushed += 1
+            return Expectation(in_chat, "sticker", kind="not_text" if in_chat > 0 else "silent")
         elif kind == "member":
             user = rng.choice(USERS)
             who = {"id": user, "is_bot": False, "first_name": "T"}
@@ -412,6 +441,7 @@ class Fuzz:
         else:
             self.api.push_update({kind: post} if kind == "channel_post" else {kind: {**post, "edit_date": 1}})
         self.pushed += 1
+        return None
 
     def one(self, chat: int) -> Expectation | None:
         """One random update from ``chat``; returns what must come of it, if that is known."""
@@ -422,22 +452,38 @@ class Fuzz:
         r = rng.random()
         if r < 0.42:
             text = self.random_command()
-            self.message(chat, text, user=user, lang=lang)
+            admins = self.admins.get(chat, set())
+            anonymous = is_group and user in admins and rng.random() < 0.2
+            if anonymous:
+                self.api.push_message(chat, text, user_id=user, language_code=lang, anonymous_admin=True)
+                self.pushed += 1
+            else:
+                self.message(chat, text, user=user, lang=lang)
             name = text[1:].split(maxsplit=1)[0].split("@")[0] if text.startswith("/") else ""
             addressed = "@" not in text.split(maxsplit=1)[0] or f"@{BOT_USERNAME}" in text.split(maxsplit=1)[0]
             if name in self.staff_commands and addressed:
                 return Expectation(chat, name)
+            changes = name.lower() in ADMIN_ALWAYS or (
+                name.lower() in ADMIN_WITH_ARGS and " ".join(text.split()[1:]).strip()
+            )
+            if is_group and addressed and changes and user not in admins:
+                return Expectation(chat, name, kind="admin_only")
             return None
-        if r < 0.65:
+        if r < 0.57:
             text = huge_text(rng) if rng.random() < 0.1 else odd_text(rng)
             self.message(chat, text or "?", user=user, lang=lang)
-        elif r < 0.9:
+        elif r < 0.65:
+            return self.media(chat, user=user, lang=lang)
+        elif r < 0.90:
+            if rng.random() < 0.1 and self.double_tap(chat, user=user):
+                return None
             return self.callback(chat, user=user)
         elif r < 0.96:
-            if not self.edited(chat):
-                self.message(chat, odd_text(rng) or "?", user=user, lang=lang)
+            if self.edited(chat):
+                return Expectation(chat, "edit", kind="silent")
+            self.message(chat, odd_text(rng) or "?", user=user, lang=lang)
         else:
-            self.no_user()
+            return self.no_user(chat)
         return None
 
 
@@ -502,6 +548,9 @@ def notice_item(i: int) -> dict[str, str]:
 
 async def setup(fz: Fuzz, feed: FeedServer) -> set[tuple[int, int]]:
     """Subscribers with settings, notices, and alerts delivered: what each chat was sent."""
+    fz.admins = {GROUPS[0]: set(USERS[:3]), GROUPS[1]: set(USERS[3:5])}
+    for group, admins in fz.admins.items():
+        fz.api.set_chat_admins(group, sorted(admins))
     feed.routes["/feed.xml"] = Route(body=rss([notice_item(i) for i in range(3)]))
     await poll_due_sources(fz.deps.rt, force=True)  # baseline: stored silently
     for chat in [*USERS[:36], GROUPS[0]]:
@@ -572,7 +621,14 @@ async def test_random_updates_break_nothing(fuzz_db: str, fake_bot_api: FakeBotA
         chats = [*USERS, *GROUPS]
         expectations: list[tuple[Expectation, list[str]]] = []
         rounds = 0
+        migrated = False
         while fz.pushed < count:
+            if not migrated and fz.pushed >= count // 2:  # a group is upgraded to a supergroup
+                migrated = True
+                new_group = api.migrate_group(GROUPS[1], user_id=USERS[3])
+                fz.admins[new_group] = fz.admins[GROUPS[1]]
+                chats = [new_group if c == GROUPS[1] else c for c in chats]
+                await fz.process()
             if rounds % 25 == 0:
                 fz.refresh_buttons()
             rounds += 1
@@ -625,14 +681,37 @@ async def test_random_updates_break_nothing(fuzz_db: str, fake_bot_api: FakeBotA
 
         # 5. Staff commands and buttons from non-staff users: the unknown-command reply, a silent answer.
         unknown = {f"sendMessage: {DA['unknown_command']}", f"sendMessage: {EN['unknown_command']}"}
-        for e, said in expectations:
+        staff = [(e, said) for e, said in expectations if e.kind == "staff"]
+        for e, said in staff:
             if e.query_id is None:
                 assert said and all(s in unknown for s in said), (e, said)
             else:
                 assert said == ["answerCallbackQuery: None"], (e, said)
-        if fz.staff_commands:
-            assert sum(e.query_id is None for e, _ in expectations) >= 10
-            assert sum(e.query_id is not None for e, _ in expectations) >= 10
+        if fz.staff_commands:  # enough of each to have tested something (a fifth of the updates on PostgreSQL)
+            assert sum(e.query_id is None for e, _ in staff) >= min(10, count // 40)
+            assert sum(e.query_id is not None for e, _ in staff) >= min(10, count // 40)
+
+        # 6. Groups: a member who is no administrator changes nothing, and is told who can.
+        not_subscribed = {f"sendMessage: {DA['not_subscribed']}", f"sendMessage: {EN['not_subscribed']}"}
+        refusals = [(e, said) for e, said in expectations if e.kind == "admin_only"]
+        for e, said in refusals:
+            sent = [m for m in said if m.startswith("sendMessage")]  # asking Telegram who the admins are is fine
+            assert len(sent) == 1 and ("administrator" in sent[0] or sent[0] in not_subscribed), (e, said)
+        assert sum(any("administrator" in m for m in said) for _, said in refusals) >= count // 500
+        assert migrated and new_group in {c for c in chats}
+
+        # 7. Edits get no answer; a sticker gets the short reply in a private chat, nothing in a group.
+        not_text = {f"sendMessage: {DA['not_text']}", f"sendMessage: {EN['not_text']}"}
+        for e, said in expectations:
+            if e.kind == "silent":
+                assert said == [], (e, said)
+            elif e.kind == "not_text":
+                assert len(said) == 1 and said[0] in not_text, (e, said)
+        assert sum(e.kind == "not_text" for e, _ in expectations) >= count // 100
+        assert sum(e.kind == "silent" for e, _ in expectations) >= count // 100
+
+        # 8. Nothing was ever sent into the channel.
+        assert not [c for c in api.calls if str(c.params.get("chat_id")) == str(CHANNEL)]
 
 
 def summary(errors: list[tuple[Any, BaseException]]) -> str:

@@ -105,6 +105,11 @@ async def dump(bot: Running) -> dict[str, dict[Any, dict[str, Any]]]:
     return out
 
 
+def without_presses(data: dict[str, dict[Any, dict[str, Any]]]) -> dict[str, dict[Any, dict[str, Any]]]:
+    """The rows without the bot's record of button presses (each press adds a hash: bookkeeping)."""
+    return {table: rows for table, rows in data.items() if table != "button_presses"}
+
+
 def traces(data: dict[str, dict[Any, dict[str, Any]]], subscriber_ids: set[int]) -> list[str]:
     """Every place Alma can be found: her ids in any integer column, her subscriber id in any
     column that refers to subscribers, her ids, name or username inside any text or JSON."""
@@ -128,7 +133,8 @@ def traces(data: dict[str, dict[Any, dict[str, Any]]], subscriber_ids: set[int])
 
 
 async def press_and_wait(bot: Running, chat: int, data: str, message_id: int) -> str | None:
-    await bot.press(chat, data, message_id)
+    """A press of data the message no longer shows (an old confirmation): what a client could send."""
+    await bot.press(chat, data, message_id, forged=True)
     return bot.api.callback_answers[-1].text
 
 
@@ -234,7 +240,7 @@ async def test_mydata_and_deletemydata_leave_nothing_of_the_user(
         assert "Intet er slettet" in (api.message(ALMA, confirm["message_id"]) or {}).get("text", "")
         bot.clock.advance(minutes=11)
         assert "for gammel" in (await press_and_wait(bot, ALMA, yes, confirm["message_id"]) or "")
-        assert await dump(bot) == before
+        assert without_presses(await dump(bot)) == without_presses(before)
 
         await bot.say(ALMA, "/deletemydata")
         confirm = api.last_message(ALMA)

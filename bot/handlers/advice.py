@@ -5,6 +5,9 @@ and the "Send til en rådgiver" button under a question the bot could not answer
 bot's reply quotes the question, so the button needs no state). The request is posted
 to the staff chat; a staff member's reply to that post is the answer, which goes back
 to the enterprise through the outbox (``jobs.people.advice``).
+
+A request is opened once per message: the question's message id goes with it, so pressing
+"Send til en rådgiver" twice (or Telegram delivering it twice) opens one request.
 """
 
 from __future__ import annotations
@@ -18,15 +21,15 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import staffchat
 from bot.deps import Context, deps_of
-from bot.handlers.common import has_buttons, lang_of, notice_of_button, profile_of, reply_key
+from bot.handlers.common import edit_markup, expect, has_buttons, lang_of, notice_of_button, profile_of, text_of
 from bot.render import esc
 from bot.staff_views import render_answer, who
 from bot.texts import t, user_language
 from jobs.people import advice, staff
+from jobs.people.dialogue import Awaiting
 from jobs.people.markup import MAX_VISIBLE, visible_length
 
 log = logging.getLogger(__name__)
-AWAITING = "advice_question"  # user_data: the next plain message is a question to the advisors
 
 
 async def cmd_raadgivning(update: Update, context: Context) -> None:
@@ -37,9 +40,9 @@ async def cmd_raadgivning(update: Update, context: Context) -> None:
     parts = (msg.text or "").split(maxsplit=1)  # the command, then the question as written
     question = parts[1].strip() if len(parts) == 2 else ""
     if question:
-        await submit(update, context, question, notice_id=None)
+        await submit(update, context, question, notice_id=None, source_message_id=msg.message_id)
         return
-    context.user_data[reply_key(AWAITING, update)] = {"notice_id": None}  # type: ignore[index]
+    await expect(update, context, "advice", {"notice_id": None})
     await msg.reply_text(t(await lang_of(update, context), "adv_ask"), parse_mode=ParseMode.HTML)
 
 
@@ -52,20 +55,26 @@ async def on_ask_button(update: Update, context: Context) -> None:
         return
     chat_id, notice_id, lang = button
     title = await advice.notice_title(deps_of(context).rt.db, notice_id)
-    context.user_data[reply_key(AWAITING, update)] = {"notice_id": notice_id}  # type: ignore[index]
+    message_id = query.message.message_id if query.message is not None else None
+    await expect(update, context, "advice", {"notice_id": notice_id}, prompt_message_id=message_id)
     await context.bot.send_message(chat_id, t(lang, "adv_ask_notice", title=esc(title, 200)), parse_mode=ParseMode.HTML)
     await query.answer()
 
 
-async def awaited_question(update: Update, context: Context) -> bool:
-    """If the user was asked for a question, this message is it. True if handled."""
-    state = (context.user_data or {}).get(reply_key(AWAITING, update))
+async def answer(update: Update, context: Context, state: Awaiting) -> None:
+    """The question the bot asked for (bot/router.py): the text, or a photo's caption."""
     msg = update.effective_message
-    if state is None or msg is None or not msg.text:
-        return False
-    context.user_data.pop(reply_key(AWAITING, update), None)  # type: ignore[union-attr]
-    await submit(update, context, msg.text, notice_id=state.get("notice_id"))
-    return True
+    question = text_of(msg)
+    if msg is None or question is None:
+        return
+    notice_id = state.payload.get("notice_id")
+    await submit(
+        update,
+        context,
+        question,
+        notice_id=notice_id if isinstance(notice_id, int) else None,
+        source_message_id=msg.message_id,
+    )
 
 
 async def on_offer_button(update: Update, context: Context) -> None:
@@ -77,30 +86,40 @@ async def on_offer_button(update: Update, context: Context) -> None:
         await query.answer(t(lang, "adv_offer_gone")[:200], show_alert=True)
         return
     original = getattr(query.message, "reply_to_message", None)  # an old message may be inaccessible
-    question = original.text if original is not None else None
-    if not question:
+    question = text_of(original) if original is not None else None
+    if not question or original is None:
         await query.answer(t(lang, "adv_offer_gone")[:200], show_alert=True)
         return
-    await submit(update, context, question, notice_id=None)
+    await submit(update, context, question, notice_id=None, source_message_id=original.message_id)
     try:
-        await query.edit_message_reply_markup(None)  # asked once is enough
+        await edit_markup(query.message, None)  # type: ignore[arg-type]  # asked once is enough
     except TelegramError as e:
         log.info("could not remove the advice button: %s", e)
     await query.answer()
 
 
-async def submit(update: Update, context: Context, question: str, *, notice_id: int | None) -> None:
+async def submit(
+    update: Update, context: Context, question: str, *, notice_id: int | None, source_message_id: int | None
+) -> None:
+    """Open the request (once per ``source_message_id``), post it to staff and say so."""
     deps = deps_of(context)
     lang = await lang_of(update, context)
     if not question.strip():  # only spaces (found by tests/test_fuzz_updates.py): ask for the question
         chat = update.effective_chat
         assert chat is not None
-        context.user_data[reply_key(AWAITING, update)] = {"notice_id": notice_id}  # type: ignore[index]
+        await expect(update, context, "advice", {"notice_id": notice_id})
         await context.bot.send_message(chat.id, t(lang, "adv_ask"), parse_mode=ParseMode.HTML)
         return
     req = await advice.create_request(
-        deps.rt.db, profile_of(update, lang), question, notice_id=notice_id, now=deps.clock()
+        deps.rt.db,
+        profile_of(update, lang),
+        question,
+        notice_id=notice_id,
+        now=deps.clock(),
+        source_message_id=source_message_id,
     )
+    if req.repeated:  # this message opened it already: posted and confirmed then
+        return
     await staffchat.post_request(context.bot, deps, req)
     chat = update.effective_chat
     assert chat is not None

@@ -1,10 +1,13 @@
 """Broadcasts from staff: the ``/broadcast`` dialogue and ``/broadcast_now``.
 
-The dialogue (drawn in ``broadcast.mmd``) is a PTB ConversationHandler; the draft lives in
-the database from the first step, so the buttons carry its id and Send / Cancel work
-even after a restart. Sending fans out through the outbox (``jobs.people.broadcasts``); one
-progress message per broadcast is edited from the outbox counts until nothing is left,
-then a final report follows.
+The dialogue (drawn in ``broadcast.mmd``) keeps nothing in a process's memory: the draft is a
+row in ``broadcasts`` from the first step, its buttons carry its id (and the state they set:
+``bc:a:<id>:c:<key>:1`` chooses a category, ``:0`` drops it; ``rel:1|0``; ``lang:da|en|any``),
+and the two typed steps, the text and the send time, are what the bot waits for from the staff
+member (``jobs.people.dialogue``, routed by bot/router.py). So every step works after a restart
+and in any process. Sending fans out through the outbox (``jobs.people.broadcasts``); one
+progress message per broadcast is edited from the outbox counts until nothing is left, then a
+final report follows. A Send or Cancel pressed again (a double tap) is answered quietly.
 """
 
 from __future__ import annotations
@@ -12,94 +15,99 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
 
 from bot import scheduled
 from bot.deps import Context, Deps, deps_of
-from bot.handlers.common import lang_of
+from bot.handlers.common import edit_markup, edit_text, expect, lang_of, parse_id, stop_waiting, waiting_for
 from bot.roles import guard
 from bot.staff_views import audience_text, progress_text, report_text, send_time
 from bot.texts import t
 from jobs.people import broadcasts as bc
 from jobs.people.broadcasts import Audience
+from jobs.people.dialogue import Awaiting
 from jobs.people.markup import check_html
 from jobs.people.sendtime import SendTimeError, parse_send_time
 from jobs.status import BroadcastStatus
 
 log = logging.getLogger(__name__)
 
-TEXT, AUDIENCE, WHEN, PREVIEW = range(4)
-END = ConversationHandler.END
-DRAFT = "broadcast_draft"  # user_data: the id of the draft being composed
-LANG_CYCLE = {None: "da", "da": "en", "en": None}
+LANG_CYCLE: dict[str | None, str | None] = {None: "da", "da": "en", "en": None}
+DONE_ALREADY = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING, BroadcastStatus.DONE)
 
 
 def _id(data: str | None, index: int = 2) -> int:
-    return int((data or "").split(":")[index])
+    """The broadcast id in callback data; 0 (no such broadcast) when it is not a row id."""
+    parts = (data or "").split(":")
+    return (parse_id(parts[index]) or 0) if len(parts) > index else 0
 
 
-async def _say(update: Update, text: str, **kw: Any) -> None:
+async def _say(update: Update, text: str, **kw: Any) -> Message:
     chat = update.effective_chat
     assert chat is not None
-    await update.get_bot().send_message(chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True, **kw)
+    return await update.get_bot().send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True, **kw
+    )
+
+
+async def _remove_buttons(update: Update) -> None:
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        await edit_markup(query.message, None)
 
 
 # ------------------------------------------------------------------ the dialogue
 
 
-async def start(update: Update, context: Context) -> int:
+async def start(update: Update, context: Context) -> None:
     """``/broadcast``: ask for the text."""
     if await guard(update, context) is None:
-        return END
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        return
+    await expect(update, context, "broadcast_text", {"draft": None})
     await _say(update, t(await lang_of(update, context), "bc_ask_text"))
-    return TEXT
 
 
-async def start_edit(update: Update, context: Context) -> int:
-    """The Edit button: write the text again (audience and time are asked again too)."""
+async def start_edit(update: Update, context: Context) -> None:
+    """The Edit button ``bc:e:<id>``: write the text again (audience and time are asked again too)."""
     query = update.callback_query
     assert query is not None
     if await guard(update, context) is None:
-        return END
+        return
     lang = await lang_of(update, context)
     bid = _id(query.data)
     row = await bc.get(deps_of(context).rt.db, bid)
     if row is None or row.status != BroadcastStatus.DRAFT:
         await query.answer(
-            t(lang, "bc_gone", id=bid, status=t(lang, f"bc_status_{row.status if row else 'cancelled'}"))
+            t(lang, "bc_gone", id=bid, status=t(lang, f"bc_status_{row.status if row else 'cancelled'}"))[:200]
         )
-        return END
-    context.user_data[DRAFT] = bid  # type: ignore[index]
-    await query.edit_message_reply_markup(None)
+        return
+    await expect(update, context, "broadcast_text", {"draft": bid})
+    await _remove_buttons(update)
     await _say(update, t(lang, "bc_ask_text"))
     await query.answer()
-    return TEXT
 
 
-async def on_text(update: Update, context: Context) -> int:
+async def answer_text(update: Update, context: Context, state: Awaiting) -> None:
     """The message, formatting kept: Telegram's entities become HTML (escaped by PTB)."""
     if await guard(update, context) is None:
-        return END
+        return
     msg = update.effective_message
-    assert msg is not None and msg.text is not None
+    assert msg is not None
     deps = deps_of(context)
     lang = await lang_of(update, context)
+    if msg.text is None:  # a photo, a sticker: broadcasts are text
+        await expect(update, context, "broadcast_text", state.payload)
+        await _say(update, t(lang, "bc_not_text"))
+        return
     markup = msg.text_html
     problem = check_html(markup)
     if problem:
+        await expect(update, context, "broadcast_text", state.payload)
         await _say(update, t(lang, "bc_text_invalid", reason=problem.replace("<", "&lt;").replace(">", "&gt;")))
-        return TEXT
-    draft = (context.user_data or {}).get(DRAFT)
-    if draft is None or await bc.edit(deps.rt.db, draft, html=markup) is None:
+        return
+    draft = state.payload.get("draft")
+    if not isinstance(draft, int) or await bc.edit(deps.rt.db, draft, html=markup) is None:
         user = update.effective_user
         draft = await bc.create(
             deps.rt.db,
@@ -109,110 +117,130 @@ async def on_text(update: Update, context: Context) -> int:
             now=deps.clock(),
             origin_chat_id=update.effective_chat.id if update.effective_chat else None,
         )
-        context.user_data[DRAFT] = draft  # type: ignore[index]
     row = await bc.get(deps.rt.db, draft)
     audience = Audience.from_json(row.audience if row else None)  # an edit keeps the audience chosen
     text, keyboard = await _audience_screen(deps, draft, audience, lang)
     await _say(update, text, reply_markup=keyboard)
-    return AUDIENCE
-
-
-async def on_not_text(update: Update, context: Context) -> int:
-    if await guard(update, context) is None:
-        return END
-    await _say(update, t(await lang_of(update, context), "bc_not_text"))
-    return TEXT
 
 
 async def _audience_screen(deps: Deps, bid: int, audience: Audience, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The audience as saved, with buttons that each carry the state they set."""
     count = await bc.count_recipients(deps.rt.db, audience)
     text = t(lang, "bc_pick_audience", audience=audience_text(audience, lang, deps.categories), count=count)
     b = InlineKeyboardButton
     rows = [[b(("✅ " if audience.everyone else "") + t(lang, "btn_bc_everyone"), callback_data=f"bc:a:{bid}:all")]]
     for key, cat in deps.categories.items():
-        mark = "✅ " if key in audience.categories else ""
-        rows.append([b(f"{mark}{cat.label(lang)}"[:60], callback_data=f"bc:a:{bid}:c:{key}"[:64])])
+        on = key in audience.categories
+        data = f"bc:a:{bid}:c:{key}:{0 if on else 1}"
+        if len(data.encode()) <= 64:
+            rows.append([b(f"{'✅ ' if on else ''}{cat.label(lang)}"[:60], callback_data=data)])
     language = t(lang, f"lang_{audience.language}") if audience.language else t(lang, "lang_any")
-    rows.append([b(t(lang, "btn_bc_lang", language=language), callback_data=f"bc:a:{bid}:lang")])
-    rows.append([b(("✅ " if audience.relevant else "") + t(lang, "btn_bc_relevant"), callback_data=f"bc:a:{bid}:rel")])
+    following = LANG_CYCLE.get(audience.language) or "any"
+    rows.append([b(t(lang, "btn_bc_lang", language=language), callback_data=f"bc:a:{bid}:lang:{following}")])
+    relevant = ("✅ " if audience.relevant else "") + t(lang, "btn_bc_relevant")
+    rows.append([b(relevant, callback_data=f"bc:a:{bid}:rel:{0 if audience.relevant else 1}")])
     rows.append([b(t(lang, "btn_bc_next"), callback_data=f"bc:a:{bid}:next")])
     return text, InlineKeyboardMarkup(rows)
 
 
-async def on_audience(update: Update, context: Context) -> int:
-    """``bc:a:<id>:<op>``: everyone, toggle a category, cycle the language, toggle relevant, next."""
+def _changed(audience: Audience, parts: list[str], categories: dict[str, Any]) -> Audience | None:
+    """The audience after the button ``parts`` (``bc:a:<id>:<op>[:...]``); None: not a button we made.
+
+    A button sets a state (choose / drop, on / off, a language); data from a message sent before
+    buttons carried their state flips the saved one, as it did then."""
+    op, args = parts[3], parts[4:]
+    if op == "all" and not args:
+        return Audience()
+    if op == "c" and args and args[0] in categories and len(args) <= 2:
+        cats = [c for c in audience.categories if c != args[0]]
+        on = args[1] == "1" if len(args) == 2 else args[0] not in audience.categories
+        return Audience(tuple([*cats, args[0]] if on else cats), audience.language, audience.relevant)
+    if op == "lang" and len(args) <= 1:
+        if args and args[0] not in ("da", "en", "any"):
+            return None
+        wanted = LANG_CYCLE.get(audience.language) if not args else {"da": "da", "en": "en"}.get(args[0])
+        return Audience(audience.categories, wanted, audience.relevant)
+    if op == "rel" and len(args) <= 1:
+        on = args[0] == "1" if args else not audience.relevant
+        return Audience(audience.categories, audience.language, on)
+    return None
+
+
+async def on_audience(update: Update, context: Context) -> None:
+    """``bc:a:<id>:<op>``: everyone, choose or drop a category, a language, relevant on/off, next."""
     query = update.callback_query
     assert query is not None and query.data is not None
     if await guard(update, context) is None:
-        return END
+        return
     deps = deps_of(context)
     lang = await lang_of(update, context)
     parts = query.data.split(":")
-    bid, op = int(parts[2]), parts[3]
+    bid = _id(query.data)
     row = await bc.get(deps.rt.db, bid)
-    if row is None or row.status != BroadcastStatus.DRAFT:
+    if row is None or row.status != BroadcastStatus.DRAFT or len(parts) < 4:
         await query.answer()
-        return END
+        return
     audience = Audience.from_json(row.audience)
-    if op == "next":
-        await query.edit_message_reply_markup(None)
+    if parts[3] == "next" and len(parts) == 4:
+        await expect(update, context, "broadcast_when", {"draft": bid})
+        await _remove_buttons(update)
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "btn_bc_now"), callback_data=f"bc:n:{bid}")]])
         await _say(update, t(lang, "bc_ask_when"), reply_markup=keyboard)
         await query.answer()
-        return WHEN
-    if op == "all":
-        audience = Audience()
-    elif op == "c" and len(parts) == 5 and parts[4] in deps.categories:
-        cats = list(audience.categories)
-        cats = [c for c in cats if c != parts[4]] if parts[4] in cats else [*cats, parts[4]]
-        audience = Audience(tuple(cats), audience.language, audience.relevant)
-    elif op == "lang":
-        audience = Audience(audience.categories, LANG_CYCLE.get(audience.language), audience.relevant)
-    elif op == "rel":
-        audience = Audience(audience.categories, audience.language, not audience.relevant)
-    await bc.edit(deps.rt.db, bid, audience=audience)
-    text, keyboard = await _audience_screen(deps, bid, audience, lang)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        return
+    wanted = _changed(audience, parts, deps.categories)
+    if wanted is None:
+        await query.answer()
+        return
+    if wanted != audience:
+        await bc.edit(deps.rt.db, bid, audience=wanted)
+    saved = await bc.get(deps.rt.db, bid)
+    audience = Audience.from_json(saved.audience if saved else None)
+    text, keyboard = await _audience_screen(deps, bid, audience, lang)  # drawn from what is saved
+    if isinstance(query.message, Message):
+        await edit_text(query.message, text, keyboard)
     await query.answer()
-    return AUDIENCE
 
 
-async def on_when_text(update: Update, context: Context) -> int:
+async def answer_when(update: Update, context: Context, state: Awaiting) -> None:
     """A typed send time ("i morgen kl. 9", "2026-12-01 09:00", "nu")."""
     if await guard(update, context) is None:
-        return END
+        return
     msg = update.effective_message
     assert msg is not None and msg.text is not None
     deps = deps_of(context)
     lang = await lang_of(update, context)
-    bid = (context.user_data or {}).get(DRAFT)
-    if bid is None:
-        return END
+    bid = state.payload.get("draft")
+    if not isinstance(bid, int):
+        return
     try:
         at = parse_send_time(msg.text[:200], deps.clock(), deps.settings.delivery.timezone)
     except SendTimeError as e:
+        await expect(update, context, "broadcast_when", state.payload)
         await _say(update, t(lang, f"bc_when_{e.code}"))
-        return WHEN
+        return
     if await bc.edit(deps.rt.db, bid, send_at=at) is None:
-        return END
+        return
     await preview(update, context, bid, lang)
-    return PREVIEW
 
 
-async def on_when_now(update: Update, context: Context) -> int:
+async def on_when_now(update: Update, context: Context) -> None:
+    """``bc:n:<id>``: send as soon as confirmed (no typed time is awaited any more)."""
     query = update.callback_query
     assert query is not None
     if await guard(update, context) is None:
-        return END
+        return
     deps = deps_of(context)
     bid = _id(query.data)
     if await bc.edit(deps.rt.db, bid, send_at=None) is None:
         await query.answer()
-        return END
-    await query.edit_message_reply_markup(None)
+        return
+    state = await waiting_for(update, context)
+    if state is not None and state.kind == "broadcast_when" and state.payload.get("draft") == bid:
+        await stop_waiting(update, context)
+    await _remove_buttons(update)
     await preview(update, context, bid, await lang_of(update, context))
     await query.answer()
-    return PREVIEW
 
 
 async def preview(update: Update, context: Context, bid: int, lang: str) -> None:
@@ -244,79 +272,82 @@ async def preview(update: Update, context: Context, bid: int, lang: str) -> None
     await _say(update, text, reply_markup=keyboard)
 
 
-async def abort(update: Update, context: Context) -> int:
-    """``/cancel`` during the dialogue: the draft is cancelled, nothing is sent."""
+async def abort(update: Update, context: Context, state: Awaiting) -> None:
+    """``/cancel`` in the dialogue (bot/router.py): the draft is cancelled, nothing is sent."""
     deps = deps_of(context)
-    bid = (context.user_data or {}).pop(DRAFT, None)
+    bid = state.payload.get("draft")
     user = update.effective_user
-    if bid is not None:
+    if isinstance(bid, int):
         await bc.cancel(deps.rt.db, bid, actor=user.id if user else None, now=deps.clock())
     await _say(update, t(await lang_of(update, context), "bc_aborted"))
-    return END
 
 
 # ------------------------------------------------------------------ Send / Cancel (also outside the dialogue)
 
 
-def _forget(context: Context, bid: int) -> None:
-    """The dialogue's draft is done with (an older draft's button leaves the current one be)."""
-    if context.user_data is not None and context.user_data.get(DRAFT) == bid:
-        context.user_data.pop(DRAFT, None)
-
-
-async def on_send(update: Update, context: Context) -> int:
-    """``bc:s:<id>``: schedule it, or send it now and watch its progress."""
+async def on_send(update: Update, context: Context) -> None:
+    """``bc:s:<id>``: schedule it, or send it now and watch its progress. Once: pressed again
+    (a double tap, another staff member) it is answered quietly."""
     query = update.callback_query
     assert query is not None
     if await guard(update, context) is None:
-        return END
+        return
     deps = deps_of(context)
     lang = await lang_of(update, context)
     bid = _id(query.data)
     user = update.effective_user
     result = await bc.confirm(deps.rt.db, bid, actor=user.id if user else None, now=deps.clock())
-    _forget(context, bid)
     tz = deps.settings.delivery.timezone
     if result.status == "gone":
         row = await bc.get(deps.rt.db, bid)
+        if row is not None and row.status in DONE_ALREADY:
+            await query.answer()
+            return
         status = t(lang, f"bc_status_{row.status}") if row else "?"
         await query.answer(t(lang, "bc_gone", id=bid, status=status)[:200], show_alert=True)
-        return END
+        return
+    message = query.message if isinstance(query.message, Message) else None
     if result.status == BroadcastStatus.SCHEDULED:
         text = t(lang, "bc_scheduled", id=bid, when=send_time(result.send_at, lang, tz), count=result.recipients)
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+        if message is not None:
+            await edit_text(message, text)
     else:
         p = bc.Progress(recipients=result.recipients, pending=result.recipients)
         done = result.status == BroadcastStatus.DONE
         text = report_text(bid, p, lang) if done else progress_text(bid, p, lang)
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-        if not done and query.message is not None:
-            await bc.set_progress_message(deps.rt.db, bid, query.message.chat.id, query.message.message_id)
+        if message is not None:
+            await edit_text(message, text)
+        if not done and message is not None:
+            await bc.set_progress_message(deps.rt.db, bid, message.chat.id, message.message_id)
             scheduled.track_broadcast(context, bid, lang)  # edited as it goes
     await query.answer()
-    return END
 
 
-async def on_cancel(update: Update, context: Context) -> int:
-    """``bc:x:<id>``: cancel a draft or a scheduled broadcast."""
+async def on_cancel(update: Update, context: Context) -> None:
+    """``bc:x:<id>``: cancel a draft or a scheduled broadcast (pressed again: quietly nothing)."""
     query = update.callback_query
     assert query is not None
     if await guard(update, context) is None:
-        return END
+        return
     deps = deps_of(context)
     lang = await lang_of(update, context)
     bid = _id(query.data)
     user = update.effective_user
     if await bc.cancel(deps.rt.db, bid, actor=user.id if user else None, now=deps.clock()):
-        _forget(context, bid)
+        state = await waiting_for(update, context)
+        if state is not None and state.kind.startswith("broadcast_") and state.payload.get("draft") == bid:
+            await stop_waiting(update, context)
         await _say(update, t(lang, "bc_cancelled", id=bid))
-        await query.edit_message_reply_markup(None)
+        await _remove_buttons(update)
         await query.answer()
     else:
         row = await bc.get(deps.rt.db, bid)
+        if row is not None and row.status == BroadcastStatus.CANCELLED:
+            await _remove_buttons(update)
+            await query.answer()
+            return
         status = t(lang, f"bc_status_{row.status}") if row else "?"
         await query.answer(t(lang, "bc_gone", id=bid, status=status)[:200], show_alert=True)
-    return END
 
 
 async def cmd_broadcast_now(update: Update, context: Context) -> None:
@@ -361,34 +392,9 @@ async def cmd_broadcast_now(update: Update, context: Context) -> None:
 
 
 async def on_stale_button(update: Update, context: Context) -> None:
-    """A dialogue button from a dialogue that has ended (a restart, or /broadcast again)."""
+    """A ``bc:`` button no handler takes (made-up data, or a button of an old version)."""
     query = update.callback_query
     assert query is not None
     if await guard(update, context) is None:
         return
     await query.answer(t(await lang_of(update, context), "bc_stale")[:200], show_alert=True)
-
-
-def conversation() -> ConversationHandler:
-    text_in = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("broadcast", start),
-            CallbackQueryHandler(start_edit, pattern=r"^bc:e:\d+$"),
-        ],
-        states={
-            TEXT: [MessageHandler(text_in, on_text), MessageHandler(~filters.COMMAND, on_not_text)],
-            AUDIENCE: [CallbackQueryHandler(on_audience, pattern=r"^bc:a:\d+:")],
-            WHEN: [
-                MessageHandler(text_in, on_when_text),
-                CallbackQueryHandler(on_when_now, pattern=r"^bc:n:\d+$"),
-            ],
-            PREVIEW: [
-                CallbackQueryHandler(on_send, pattern=r"^bc:s:\d+$"),
-                CallbackQueryHandler(on_cancel, pattern=r"^bc:x:\d+$"),
-            ],
-        },
-        fallbacks=[CommandHandler("cancel", abort)],
-        allow_reentry=True,
-        name="broadcast",
-    )

@@ -1,16 +1,33 @@
-"""Small helpers shared by handlers: the user's language, replies, safe edits."""
+"""Small helpers shared by handlers: the user's language, replies, safe edits, what the bot
+waits for from a user (dialogue state, kept in the database by ``jobs.people.dialogue``)."""
 
 from __future__ import annotations
 
 import html
+import logging
 import re
+from datetime import timedelta
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
 
 from bot.deps import Context, deps_of
 from bot.texts import t, user_language
+from jobs.people import dialogue
 from jobs.people.subscribers import Profile, get_subscriber, received
+
+log = logging.getLogger(__name__)
+
+
+async def chosen_language(update: Update, context: Context) -> str | None:
+    """The language the chat chose (its subscription's), or None when it has none."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    sub = await get_subscriber(deps_of(context).rt.db, chat.id)
+    return sub.language if sub is not None else None
 
 
 async def lang_of(update: Update, context: Context) -> str:
@@ -64,33 +81,106 @@ def _shown(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", text)).strip()
 
 
+def is_not_modified(error: BaseException) -> bool:
+    """Telegram's answer to an edit that would change nothing ("message is not modified")."""
+    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
+
+
 async def edit_text(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edit a message, skipping an edit that would change nothing (Telegram refuses it with
-    "message is not modified", e.g. when a button is pressed twice)."""
+    """Edit a message, skipping an edit that would change nothing.
+
+    Every edit the bot makes in answer to a user goes through here or ``edit_markup``: the one
+    place where Telegram's "message is not modified" is not an error. A double tap delivers
+    two presses that both carry the message as it was before the first edit, so the second
+    edit can be the same as the first; it is then not sent, or, when the message we hold is
+    older than Telegram's, Telegram refuses it and that is fine too.
+    """
     if _shown(text) == (message.text or "").strip() and message.reply_markup == reply_markup:
         return
-    await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+    except BadRequest as e:
+        if not is_not_modified(e):
+            raise
+        log.debug("edit of message %s not needed: %s", message.message_id, e.message)
 
 
 async def edit_markup(message: Message, reply_markup: InlineKeyboardMarkup | None) -> None:
-    if message.reply_markup == reply_markup:
+    """Change only the keyboard (None removes it); see ``edit_text``."""
+    if message.reply_markup == reply_markup or (reply_markup is None and not message.reply_markup):
         return
-    await message.edit_reply_markup(reply_markup)
+    try:
+        await message.edit_reply_markup(reply_markup)
+    except BadRequest as e:
+        if not is_not_modified(e):
+            raise
+        log.debug("keyboard edit of message %s not needed: %s", message.message_id, e.message)
 
 
-def reply_key(name: str, update: Update) -> tuple[str, int]:
-    """The ``user_data`` key of "the next message in this chat answers ``name``".
+def text_of(message: Message | None) -> str | None:
+    """What the user wrote: the text, or the caption of a photo, document or video."""
+    if message is None:
+        return None
+    return message.text if message.text is not None else message.caption
 
-    ``user_data`` belongs to the user in every chat: keyed without the chat, a question asked
-    in the private chat would be answered by the user's next message in a group (found by
-    tests/test_fuzz_updates.py).
-    """
+
+def is_private(update: Update) -> bool:
     chat = update.effective_chat
-    return (name, chat.id if chat is not None else 0)
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+# ---- what the bot waits for (jobs/people/dialogue.py) ---------------------------------
+
+
+def asker(update: Update) -> tuple[int, int]:
+    """(chat id, user id) whose next message answers a question; user 0 when there is none."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    return chat.id, user.id if user is not None else 0
+
+
+async def expect(
+    update: Update,
+    context: Context,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    prompt_message_id: int | None = None,
+) -> None:
+    """The next plain message from this user in this chat answers ``kind`` (bot/router.py)."""
+    deps = deps_of(context)
+    chat_id, user_id = asker(update)
+    ttl = timedelta(minutes=deps.settings.telegram.dialogue_minutes)
+    await dialogue.expect(
+        deps.rt.db, chat_id, user_id, kind, deps.clock(), ttl, payload=payload, prompt_message_id=prompt_message_id
+    )
+
+
+async def waiting_for(update: Update, context: Context) -> dialogue.Awaiting | None:
+    """What the bot waits for from this user in this chat, if anything (not taken)."""
+    deps = deps_of(context)
+    chat_id, user_id = asker(update)
+    return await dialogue.waiting(deps.rt.db, chat_id, user_id, deps.clock())
+
+
+async def stop_waiting(update: Update, context: Context) -> None:
+    chat_id, user_id = asker(update)
+    await dialogue.clear(deps_of(context).rt.db, chat_id, user_id)
+
+
+def for_another_bot(message: Message | None, bot_username: str | None) -> bool:
+    """Is this ``/command@other_bot``, meant for another bot in the group?"""
+    text = (message.text or "") if message is not None else ""
+    word = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    _, at, name = word.partition("@")
+    return bool(at) and name.lower() != (bot_username or "").lower()
 
 
 async def reply_unknown_command(update: Update, context: Context) -> None:
-    """The reply to a command the bot does not know (and to staff commands from non-staff)."""
+    """The reply to a command the bot does not know (and to staff commands from non-staff);
+    a command for another bot in a group is none of ours."""
+    if for_another_bot(update.effective_message, context.bot.username):
+        return
     if update.effective_message:
         lang = await lang_of(update, context)
         await update.effective_message.reply_text(t(lang, "unknown_command"), parse_mode=ParseMode.HTML)

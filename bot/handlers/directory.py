@@ -71,6 +71,10 @@ async def on_review_button(update: Update, context: Context) -> None:
             await edit_text(msg, staff_profile_text(done.view, deps.categories, lang) + "\n\n" + verdict)
         await query.answer(verdict[:200])
         return
+    view = done.view
+    if view is not None and view.revision == revision and view.status == ("approved" if approve else "rejected"):
+        await query.answer()  # this very decision, pressed again (a double tap): done already
+        return
     await query.answer(t(lang, "review_stale"), show_alert=True)
 
 
@@ -157,6 +161,9 @@ async def on_headsup_button(update: Update, context: Context) -> None:
         return
     assert isinstance(msg, Message)
     if match.headsup_at is not None:
+        if parts[1] == "y":  # Send pressed again (a double tap): sent already, quietly
+            await query.answer()
+            return
         await query.answer(t(lang, "headsup_already"), show_alert=True)
         return
     if parts[1] == "h":

@@ -4,7 +4,11 @@ The deletion asks first: a button with callback data ``del:yes:<unix time>:<user
 honoured only for ``CONFIRM_SECONDS`` (an old confirmation button does nothing) and only when
 pressed by the user who asked (in a group, another member's press does nothing), and
 ``del:no``. It acts on the chat the button is in, so forged data can at most erase the
-presser's own data, which the command would have done anyway.
+presser's own data, which the command would have done anyway. In a group, deleting the
+group's data is for its administrators (bot/groupadmin.py), both the command and the button.
+
+Deleting is idempotent: a second press (a double tap) deletes nothing more, and the edit
+that shows the outcome is not sent twice.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.constants import ParseMode
 
 from bot.deps import Context, deps_of
+from bot.groupadmin import may_change
 from bot.handlers.common import edit_text, has_buttons, lang_of
 from bot.texts import t
 from jobs.people.privacy import delete_subscriber, export_subscriber, has_data, is_empty
@@ -52,6 +57,8 @@ async def cmd_deletemydata(update: Update, context: Context) -> None:
         return
     deps = deps_of(context)
     lang = await lang_of(update, context)
+    if not await may_change(update, context, lang):
+        return
     if not await has_data(deps.rt.db, chat.id, user_id=user.id if user else None):
         await msg.reply_text(t(lang, "mydata_none"), parse_mode=ParseMode.HTML)
         return
@@ -87,6 +94,11 @@ async def on_delete_button(update: Update, context: Context) -> None:
         return
     if user is None or numbers[1] != user.id:  # not the user who asked
         await query.answer(t(lang, "delete_not_yours")[:200], show_alert=True)
+        return
+    if not await may_change(update, context, lang):  # no longer a group administrator
+        return
+    if not await has_data(deps.rt.db, chat.id, user_id=user.id):  # deleted already (a double tap)
+        await query.answer()
         return
     await delete_subscriber(deps.rt.db, chat.id, user_id=user.id if user else None)
     if context.user_data is not None:

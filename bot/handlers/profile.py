@@ -14,14 +14,13 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.deps import Context, Deps, deps_of
 from bot.directory_views import all_fields, ask_text, field_name, profile_text
-from bot.handlers.common import has_buttons, lang_of, profile_of, reply_key
+from bot.handlers.common import expect, has_buttons, lang_of, profile_of, text_of
 from bot.staffchat import post_profile
 from bot.texts import t
 from jobs.directory import profiles
 from jobs.directory.fields import FIELDS, ProfileError, parse_field
+from jobs.people.dialogue import Awaiting
 
-AWAITING = "profile_field"  # user_data key: the profile field the next plain message answers
-GUIDED = "profile_guided"  # user_data key: walking through the fields in order (first time)
 FIELD_WORDS = {
     "navn": "name",
     "name": "name",
@@ -79,11 +78,9 @@ async def _private(update: Update, context: Context) -> bool:
     return False
 
 
-def _ask(context: Context, update: Update, field: str, *, guided: bool) -> None:
-    data = context.user_data
-    assert data is not None
-    data[reply_key(AWAITING, update)] = field
-    data[reply_key(GUIDED, update)] = guided
+async def _ask(context: Context, update: Update, field: str, *, guided: bool) -> None:
+    """The next message answers ``field`` (``guided``: then the next field, the first time)."""
+    await expect(update, context, "profile", {"field": field, "guided": guided})
 
 
 async def cmd_profil(update: Update, context: Context) -> None:
@@ -102,7 +99,7 @@ async def cmd_profil(update: Update, context: Context) -> None:
             await _reply(update, t(lang, "profile_unknown_field", fields=all_fields(lang)))
             return
         if len(args) == 1:
-            _ask(context, update, field, guided=False)
+            await _ask(context, update, field, guided=False)
             await _reply(update, ask_text(field, deps.categories, lang))
             return
         await _save(update, context, field, " ".join(args[1:]), lang, guided=False)
@@ -110,7 +107,7 @@ async def cmd_profil(update: Update, context: Context) -> None:
     if view.status == "draft" and view.missing:
         first = view.next_field()
         assert first is not None
-        _ask(context, update, first, guided=True)
+        await _ask(context, update, first, guided=True)
         await _reply(update, t(lang, "profile_intro") + "\n\n" + ask_text(first, deps.categories, lang))
         return
     await _reply(update, profile_text(view, deps.categories, lang), _keyboard(view, lang))
@@ -123,7 +120,7 @@ async def _save(update: Update, context: Context, field: str, raw: str, lang: st
     try:
         value = parse_field(field, raw, _labels(deps, lang))
     except ProfileError as e:
-        _ask(context, update, field, guided=guided)  # ask the same again
+        await _ask(context, update, field, guided=guided)  # ask the same again
         await _reply(update, t(lang, f"perr_{e.code}", **{k: _plain(v) for k, v in e.params.items()}))
         return
     saved = await profiles.set_field(deps.rt.db, chat.id, field, value, deps.clock())
@@ -134,13 +131,13 @@ async def _save(update: Update, context: Context, field: str, raw: str, lang: st
         following = FIELDS[FIELDS.index(field) + 1 :]
         nxt = next((f for f in following), None)
         if nxt is not None:
-            _ask(context, update, nxt, guided=True)
+            await _ask(context, update, nxt, guided=True)
             await _reply(update, ask_text(nxt, deps.categories, lang))
             return
         if saved.view.missing:
             first = saved.view.next_field()
             assert first is not None
-            _ask(context, update, first, guided=True)
+            await _ask(context, update, first, guided=True)
             await _reply(update, ask_text(first, deps.categories, lang))
             return
         await _submit(update, context, lang)
@@ -187,19 +184,15 @@ async def _withdraw(update: Update, context: Context, lang: str) -> None:
     await _reply(update, t(lang, "profile_withdrawn") if view else t(lang, "profile_none"))
 
 
-async def awaited_text(update: Update, context: Context) -> bool:
-    """If the user was asked for a profile field, this message answers it. True if handled."""
-    data = context.user_data
-    field = (data or {}).get(reply_key(AWAITING, update))
-    if not field or data is None:
-        return False
-    guided = bool(data.pop(reply_key(GUIDED, update), False))
-    data.pop(reply_key(AWAITING, update), None)
-    msg = update.effective_message
-    if msg is None or not msg.text or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        return True
-    await _save(update, context, field, msg.text, await lang_of(update, context), guided=guided)
-    return True
+async def answer(update: Update, context: Context, state: Awaiting) -> None:
+    """The profile field the bot asked for (bot/router.py); private chats only."""
+    field = state.payload.get("field")
+    text = text_of(update.effective_message)
+    chat = update.effective_chat
+    if field not in FIELDS or text is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    guided = bool(state.payload.get("guided"))
+    await _save(update, context, str(field), text, await lang_of(update, context), guided=guided)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -213,7 +206,7 @@ async def on_button(update: Update, context: Context) -> None:
     deps = deps_of(context)
     parts = query.data.split(":")
     if parts[1:2] == ["e"] and len(parts) == 3 and parts[2] in FIELDS:
-        _ask(context, update, parts[2], guided=False)
+        await _ask(context, update, parts[2], guided=False)
         await _reply(update, ask_text(parts[2], deps.categories, lang))
     elif parts[1:] == ["w"]:
         await _withdraw(update, context, lang)

@@ -1,20 +1,37 @@
 """Subscribing and settings: /start with inline buttons, and a typed command for each setting.
 
 Thin: parse (jobs.people.preferences) → change (jobs.people.subscribers) → reply (bot.texts).
-Invalid input gets a short, helpful reply and changes nothing.
+Invalid input gets a short, helpful reply and changes nothing; a typed answer the bot asked
+for that does not parse is asked for again.
+
+Buttons are idempotent: a category button carries the state it sets (``c:<key>:1`` to
+choose, ``c:<key>:0`` to drop), a setting button its value (``s:<setting>:<value>``); the
+keyboard is drawn from what was saved, after the write, so it always shows what is saved;
+a press that changes nothing is answered quietly. In a group anyone may look through the
+menu; changing a setting is for the group's administrators (bot/groupadmin.py).
 """
 
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel.numbers import format_decimal
 from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.deps import Context, Deps, deps_of
-from bot.handlers.common import edit_markup, edit_text, has_buttons, lang_of, profile_of, reply_key
+from bot.groupadmin import may_change
+from bot.handlers.common import (
+    edit_markup,
+    edit_text,
+    expect,
+    has_buttons,
+    is_private,
+    lang_of,
+    profile_of,
+    text_of,
+)
 from bot.keyboards import (
     categories_keyboard,
     delivery_keyboard,
@@ -26,6 +43,7 @@ from bot.keyboards import (
 from bot.texts import t, user_language
 from jobs.categories import source_categories
 from jobs.classify.render import level_label
+from jobs.people.dialogue import Awaiting
 from jobs.people.preferences import (
     PreferenceError,
     parse_categories,
@@ -40,20 +58,25 @@ from jobs.people.subscribers import (
     Subscriber,
     get_subscriber,
     queue_open_notices,
+    set_category,
     set_status,
     subscribe,
     update_settings,
 )
 from jobs.status import DeliveryMode, SubscriberStatus
 
-AWAITING = "awaiting"  # user_data key: the setting the next plain message answers
 MENU_PREFIXES = ("m:", "c:", "s:")  # the settings menus' buttons
+TYPED = frozenset({"keywords", "maxvalue"})  # settings the bot asks for as typed text
 
 
 def value_text(value: Decimal | None, lang: str) -> str:
+    """1500000 → "1.500.000 DKK" (Danish) or "1,500,000 DKK" (English); øre when there are any."""
     if value is None:
         return t(lang, "no_limit")
-    return format_decimal(value, format="#,##0", locale="da_DK" if lang == "da" else "en_GB") + " DKK"
+    with localcontext() as exact:  # an amount refused as too large may have more digits than Decimal's default
+        exact.prec = 100
+        pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+        return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB") + " DKK"
 
 
 def level_text(level: str, lang: str) -> str:
@@ -98,6 +121,15 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     existing = await get_subscriber(deps.rt.db, update.effective_chat.id)  # type: ignore[union-attr]
     lang = existing.language if existing else user_language(user.language_code if user else None)
+    active = existing is not None and existing.status not in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED)
+    if not is_private(update):
+        # starting, restarting or adding to a group's subscription is a change: administrators only
+        changes = not active or bool(context.args)
+        if not await may_change(update, context, lang, refuse=changes):
+            if not changes:  # a member's /start in a subscribed group: the welcome, nothing changed
+                name = html.escape((user.first_name if user else "") or "")
+                await _reply(update, t(lang, "welcome_back", name=name))
+            return
     sub, created = await subscribe(deps.rt.db, profile_of(update, lang), deps.clock())
     name = html.escape((user.first_name if user else "") or "")
     followed = await _follow_payload(update, context, sub, lang)
@@ -165,7 +197,12 @@ async def _apply(
         elif parse == "maxvalue":
             value = parse_max_value(raw)
             await update_settings(deps.rt.db, chat_id, now, max_value_dkk=value)
-            msg = t(lang, "maxvalue_saved", value=value_text(value, lang))
+            shown = value_text(value, lang)
+            typed = " ".join(raw.split())[:40]
+            same = typed.lower() in (shown.lower(), shown.removesuffix(" DKK").lower())
+            msg = t(lang, "maxvalue_saved", value=shown)
+            if not same:  # say what was read from what was typed ("1,5 mio." → 1.500.000 DKK)
+                msg += t(lang, "read_from", text=html.escape(typed))
         elif parse == "level":
             level = parse_level(raw)
             await update_settings(deps.rt.db, chat_id, now, min_level=level)
@@ -191,12 +228,24 @@ async def _apply(
         else:  # pragma: no cover
             raise AssertionError(parse)
     except PreferenceError as e:
-        params = {k: html.escape(str(v)) for k, v in e.params.items()}
-        await _reply(update, t(lang, f"err_{e.code}", **params))
+        await _reply(update, t(lang, f"err_{e.code}", **_params(e, lang)))
         return False
     if not quiet:
         await _reply(update, msg)
     return True
+
+
+def _params(e: PreferenceError, lang: str) -> dict[str, str]:
+    """An error's details for its message: amounts formatted the user's way, the rest escaped."""
+    out = {}
+    for k, v in e.params.items():
+        if isinstance(v, Decimal):
+            out[k] = value_text(v, lang)
+        elif isinstance(v, list) and v and all(isinstance(x, Decimal) for x in v):
+            out[k] = t(lang, "or").join(value_text(x, lang) for x in v)
+        else:
+            out[k] = html.escape(str(v))
+    return out
 
 
 def _command(setting: str):
@@ -206,7 +255,11 @@ def _command(setting: str):
             return
         raw = " ".join(context.args or [])
         if not raw.strip():
+            if setting in TYPED and not await may_change(update, context, sub.language):
+                return
             await _ask(update, context, sub, setting)
+            return
+        if not await may_change(update, context, sub.language):
             return
         await _apply(update, context, sub, setting, raw)
 
@@ -226,9 +279,10 @@ async def _ask(update: Update, context: Context, sub: Subscriber, setting: str) 
             reply_markup=categories_keyboard(deps.categories, sub.categories or [], lang),
         )
     elif setting == "keywords":
-        context.user_data[reply_key(AWAITING, update)] = "keywords"  # type: ignore[index]
+        await expect(update, context, "keywords")
         await _reply(update, t(lang, "ask_keywords"))
-    elif setting == "maxvalue":
+    elif setting == "maxvalue":  # buttons, or a typed amount
+        await expect(update, context, "maxvalue")
         await _reply(update, t(lang, "ask_maxvalue"), reply_markup=value_keyboard(lang))
     elif setting == "level":
         await _reply(update, t(lang, "pick_level"), reply_markup=level_keyboard(lang))
@@ -246,22 +300,21 @@ cmd_digest = _command("digest")
 cmd_language = _command("language")
 
 
-async def awaited_text(update: Update, context: Context) -> bool:
-    """If the user was asked for a setting, this message answers it. Returns True if handled."""
-    setting = (context.user_data or {}).get(reply_key(AWAITING, update))
-    if not setting:
-        return False
-    context.user_data.pop(reply_key(AWAITING, update), None)  # type: ignore[union-attr]
+async def answer(update: Update, context: Context, state: Awaiting) -> None:
+    """The typed answer to "Skriv dine nøgleord" or "Vælg eller skriv et beløb" (bot/router.py).
+    An answer that does not parse is explained and asked for again."""
     sub = await _subscriber(update, context)
-    if sub is not None and update.effective_message and update.effective_message.text:
-        await _apply(update, context, sub, setting, update.effective_message.text)
-    return True
+    text = text_of(update.effective_message)
+    if sub is None or text is None or not await may_change(update, context, sub.language):
+        return
+    if not await _apply(update, context, sub, state.kind, text):
+        await expect(update, context, state.kind, state.payload, prompt_message_id=state.prompt_message_id)
 
 
 async def _status(update: Update, context: Context, status: str, key: str) -> None:
     deps = deps_of(context)
     sub = await _subscriber(update, context)
-    if sub is None:
+    if sub is None or not await may_change(update, context, sub.language):
         return
     await set_status(deps.rt.db, sub.chat_id, status, deps.clock())
     await _reply(update, t(sub.language, key))
@@ -292,7 +345,8 @@ async def cmd_open(update: Update, context: Context) -> None:
 
 
 async def on_menu(update: Update, context: Context) -> None:
-    """Callback data ``m:<menu>`` (menus), ``c:<category>`` (toggle), ``s:<setting>:<value>``."""
+    """Callback data ``m:<menu>`` (menus), ``c:<category>:<1|0>`` (choose or drop a category),
+    ``s:<setting>:<value>`` (set a setting)."""
     query = update.callback_query
     assert query is not None and query.data is not None
     deps = deps_of(context)
@@ -307,13 +361,11 @@ async def on_menu(update: Update, context: Context) -> None:
         return
     assert isinstance(message, Message)
     kind, _, rest = query.data.partition(":")
+    changes = kind in ("c", "s") or rest in ("kw", "valtype")
+    if changes and not await may_change(update, context, lang):
+        return
     if kind == "c":
-        chosen = list(sub.categories or [])
-        if rest in deps.categories:
-            chosen = [c for c in chosen if c != rest] if rest in chosen else [*chosen, rest]
-            await update_settings(deps.rt.db, sub.chat_id, deps.clock(), categories=chosen)
-        await edit_markup(message, categories_keyboard(deps.categories, chosen, lang))
-        await query.answer(t(lang, "saved"))
+        await _on_category(update, context, sub, message, rest)
         return
     if kind == "s":
         setting, _, value = rest.partition(":")
@@ -321,11 +373,13 @@ async def on_menu(update: Update, context: Context) -> None:
         if parse is None:
             await query.answer()
             return
+        before = settings_text(sub, deps)
         ok = await _apply(update, context, sub, parse, value, quiet=True)
         fresh = await get_subscriber(deps.rt.db, sub.chat_id)
         assert fresh is not None
         await edit_text(message, settings_text(fresh, deps), settings_keyboard(fresh.language))
-        await query.answer(t(fresh.language, "saved") if ok else None)
+        changed = settings_text(fresh, deps) != before
+        await query.answer(t(fresh.language, "saved") if ok and changed else None)
         return
     screens = {
         "cat": (t(lang, "pick_categories"), categories_keyboard(deps.categories, sub.categories or [], lang)),
@@ -337,12 +391,15 @@ async def on_menu(update: Update, context: Context) -> None:
     }
     if rest in screens:
         text, markup = screens[rest]
+        if rest == "val" and await may_change(update, context, lang, refuse=False):
+            # "Vælg eller skriv et beløb": a typed amount answers it too
+            await expect(update, context, "maxvalue", prompt_message_id=message.message_id)
         await edit_text(message, text, markup)
     elif rest == "kw":
-        context.user_data[reply_key(AWAITING, update)] = "keywords"  # type: ignore[index]
+        await expect(update, context, "keywords", prompt_message_id=message.message_id)
         await _reply(update, t(lang, "ask_keywords"))
     elif rest == "valtype":
-        context.user_data[reply_key(AWAITING, update)] = "maxvalue"  # type: ignore[index]
+        await expect(update, context, "maxvalue", prompt_message_id=message.message_id)
         await _reply(update, t(lang, "ask_maxvalue_typed"))
     elif rest == "open":
         prefixes = {k: c.cpv_prefixes for k, c in deps.categories.items()}
@@ -353,3 +410,35 @@ async def on_menu(update: Update, context: Context) -> None:
     elif rest == "done":
         await edit_text(message, settings_text(sub, deps))
     await query.answer()  # last: the button stops spinning when the work is done
+
+
+def _wanted(message: Message, data: str, state: str) -> bool | None:
+    """Choose (True) or drop (False) the category: as the button says (``1``/``0``); a button
+    from before buttons carried their state says it by its mark, as the user saw it."""
+    if state in ("1", "0"):
+        return state == "1"
+    if state:
+        return None
+    assert message.reply_markup is not None
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return not button.text.startswith("✅")
+    return None
+
+
+async def _on_category(update: Update, context: Context, sub: Subscriber, message: Message, rest: str) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    deps = deps_of(context)
+    key, _, state = rest.partition(":")
+    wanted = _wanted(message, query.data, state) if key in deps.categories else None
+    if wanted is None:
+        await query.answer()
+        return
+    before = list(sub.categories or [])
+    fresh = await set_category(deps.rt.db, sub.chat_id, key, wanted, deps.clock())
+    chosen = list(fresh.categories or []) if fresh is not None else before
+    # drawn from what is saved, after the write: the keyboard shows what is saved
+    await edit_markup(message, categories_keyboard(deps.categories, chosen, sub.language))
+    await query.answer(t(sub.language, "saved") if chosen != before else None)

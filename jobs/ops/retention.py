@@ -10,7 +10,9 @@ in small transactions, so that it can run beside the sender on a big database. T
   lots, aliases, feedback and the finished alerts about it go with it;
 * a finished **outbox row** (sent, dropped, failed, or digested) goes ``outbox_days`` after
   it finished, except an alert (kind ``notice``) whose notice is still stored: that row is
-  what lets its user press the alert's buttons and get its changes; it goes with the notice.
+  what lets its user press the alert's buttons and get its changes; it goes with the notice;
+* an expired **question** the bot waited for an answer to, and button presses older than a
+  day (``jobs.people.dialogue``), always.
 
 Caveat: a source that still lists a pruned notice makes it new again (the store remembers
 nothing of it). Keep ``notices_days`` well beyond how long sources list old notices.
@@ -28,6 +30,7 @@ from sqlalchemy.orm import aliased
 from jobs.config import RetentionSettings
 from jobs.db import Database
 from jobs.models import NoticeRow, OutboxRow
+from jobs.people import dialogue
 from jobs.people.privacy import DeletionReport, delete_rows
 from jobs.runtime import Runtime
 from jobs.status import OutboxKind, OutboxStatus
@@ -56,6 +59,7 @@ def cutoffs(settings: RetentionSettings, now: datetime) -> Cutoffs:
 class PruneReport:
     notices: int = 0
     outbox: int = 0
+    dialogues: int = 0  # expired questions and old button presses
 
 
 async def prune(rt: Runtime, *, batch: int = BATCH) -> PruneReport:
@@ -66,6 +70,7 @@ async def prune(rt: Runtime, *, batch: int = BATCH) -> PruneReport:
         report.outbox = await prune_outbox(rt.db, c.outbox_before, batch=batch)
     if c.notices_before is not None:
         report.notices = await prune_notices(rt.db, c.notices_before, batch=batch)
+    report.dialogues = await dialogue.prune(rt.db, rt.clock())
     if report.notices or report.outbox:
         log.info("retention: deleted %d notices and %d outbox rows", report.notices, report.outbox)
     return report

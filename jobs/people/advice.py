@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from jobs.db import Database
 from jobs.deliver.outbox import new_message
@@ -42,9 +43,10 @@ class RequestView:
     staff_message_id: int | None = None
     answered_by: int | None = None
     answered_at: datetime | None = None
+    repeated: bool = False  # create_request: this message had opened it already
 
 
-async def _view(s: object, req: AdviceRequest) -> RequestView:
+async def _view(s: object, req: AdviceRequest, *, repeated: bool = False) -> RequestView:
     sub = await s.get(Subscriber, req.subscriber_id)  # type: ignore[attr-defined]
     notice = await s.get(NoticeRow, req.notice_id) if req.notice_id is not None else None  # type: ignore[attr-defined]
     assert sub is not None
@@ -65,16 +67,57 @@ async def _view(s: object, req: AdviceRequest) -> RequestView:
         staff_message_id=req.staff_message_id,
         answered_by=req.answered_by,
         answered_at=req.answered_at,
+        repeated=repeated,
     )
 
 
 async def create_request(
-    db: Database, profile: Profile, question: str, *, notice_id: int | None, now: datetime
+    db: Database,
+    profile: Profile,
+    question: str,
+    *,
+    notice_id: int | None,
+    now: datetime,
+    source_message_id: int | None = None,
 ) -> RequestView:
-    """Store the question (the caller posts it to staff and records where with ``mark_posted``)."""
+    """Store the question (the caller posts it to staff and records where with ``mark_posted``).
+
+    ``source_message_id`` (the chat's message that asked) makes it once per message: asked
+    again from the same message (a double tap on "Send til en rådgiver", two processes at
+    once) it returns the request already made, with ``repeated`` set.
+    """
     question = question.strip()[:MAX_QUESTION]
     if not question:
         raise ValueError("empty question")
+    if source_message_id is not None:
+        existing = await _by_source(db, profile.chat_id, source_message_id)
+        if existing is not None:
+            return existing
+    try:
+        return await _create(db, profile, question, notice_id, now, source_message_id)
+    except IntegrityError:
+        if source_message_id is None:
+            raise
+        existing = await _by_source(db, profile.chat_id, source_message_id)
+        assert existing is not None
+        return existing
+
+
+async def _by_source(db: Database, chat_id: int, source_message_id: int) -> RequestView | None:
+    async with db.sessions() as s:
+        req = (
+            await s.scalars(
+                select(AdviceRequest)
+                .join(Subscriber, Subscriber.id == AdviceRequest.subscriber_id)
+                .where(Subscriber.chat_id == chat_id, AdviceRequest.source_message_id == source_message_id)
+            )
+        ).one_or_none()
+        return await _view(s, req, repeated=True) if req is not None else None
+
+
+async def _create(
+    db: Database, profile: Profile, question: str, notice_id: int | None, now: datetime, source_message_id: int | None
+) -> RequestView:
     async with db.sessions.begin() as s:
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
         if sub is None:
@@ -88,7 +131,12 @@ async def create_request(
         if notice_id is not None and await s.get(NoticeRow, notice_id) is None:
             notice_id = None
         req = AdviceRequest(
-            subscriber_id=sub.id, notice_id=notice_id, question=question, status=AdviceStatus.OPEN, created_at=now
+            subscriber_id=sub.id,
+            notice_id=notice_id,
+            question=question,
+            status=AdviceStatus.OPEN,
+            created_at=now,
+            source_message_id=source_message_id,
         )
         s.add(req)
         await s.flush()

@@ -8,7 +8,7 @@ unless parsing succeeded.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, localcontext
 
 MAX_KEYWORDS = 30
 MAX_KEYWORD_CHARS = 40
@@ -38,13 +38,27 @@ DELIVERY = {
     "ugentlig": "weekly",
 }
 LANGUAGES = {"da": "da", "dansk": "da", "danish": "da", "en": "en", "english": "en", "engelsk": "en"}
-NO_LIMIT = {"0", "ingen", "none", "no", "nej", "off", "-", "ubegrænset", "unlimited"}
+NO_LIMIT = {"0", "ingen", "none", "no", "nej", "off", "-", "ubegrænset", "unlimited", "no limit", "ingen grænse"}
 
+# The plausible range of a contract's estimated value: below it, a decimal comma or point was
+# probably read the wrong way ("1,5" meant 1.5 million); above it, a slip of the finger.
+MIN_VALUE_DKK = Decimal(1000)
+MAX_AMOUNT_CHARS = 60
+DIGITS = 100  # Decimal precision while reading: 60 typed digits and a billion never round
+MAX_VALUE_DKK = Decimal(10) ** 10
 
-_VALUE = re.compile(
-    r"(?:dkk|kr\.?)?\s*([0-9][0-9 .,']*)\s*"
-    r"(mio\.?|millioner|million|mill?\.?|m|k|t|tusind|thousand)?\s*(?:kr\.?|dkk)?"
-)
+# Powers of ten of the words that follow a number ("2 mio.", "1,5 mia", "500k").
+AMOUNT_UNITS = {
+    **dict.fromkeys(("k", "t", "tk", "tkr", "tusind", "tusinde", "thousand", "thousands", "tsd"), 3),
+    **dict.fromkeys(("m", "mio", "mill", "mil", "mn", "mln", "million", "millioner", "millions"), 6),
+    **dict.fromkeys(("mia", "mrd", "milliard", "milliarder", "bn", "b", "billion", "billions"), 9),
+}
+_CURRENCY = r"(?:dkk|danske kroner|kroner|kr\.?|,-|\.-)"
+_QUALIFIER = r"(?:maks\.?|max\.?|maximum|højst|op til|up to|under|ca\.?|cirka|omkring|about|around)"
+_LEADING = re.compile(rf"^(?:{_CURRENCY}|{_QUALIFIER})\s*")
+_TRAILING = re.compile(rf"\s*{_CURRENCY}$")
+_AMOUNT = re.compile(r"(?P<number>\d(?:[\d .,'’_]*\d)?)\s*(?P<unit>[a-zæøå][a-zæøå.]*)?")
+_GROUPING = " '’_"  # thousands separators in either language
 
 
 class PreferenceError(ValueError):
@@ -76,36 +90,106 @@ def parse_keywords(text: str) -> list[str]:
     return words
 
 
-def parse_max_value(text: str) -> Decimal | None:
-    """'500000', '500.000 kr', '2 mio', '0,5 mio.', '250k' → DKK; 'ingen'/'0' → no limit."""
-    s = (text or "").strip().lower()
-    if not s:
-        raise PreferenceError("value_missing")
+def _reading(number: str, thousands: str, decimal: str) -> Decimal | None:
+    """``number`` read with one convention (Danish: "." thousands, "," decimals; English the
+    other way round), or None when it is not written that way (groups of three after a
+    thousands separator, at most one decimal separator, at most two decimals)."""
+    whole, sep, fraction = number.partition(decimal)
+    if sep and not (fraction.isascii() and fraction.isdigit()):
+        return None
+    groups = re.split(f"[{re.escape(thousands + _GROUPING)}]", whole)
+    if not all(g.isascii() and g.isdigit() for g in groups):
+        return None
+    if len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        return None
+    return Decimal(f"{''.join(groups)}.{fraction or '0'}")
+
+
+def read_amounts(text: str) -> tuple[list[Decimal], bool]:
+    """Every way ``text`` can be read as an amount in DKK (Danish and English conventions),
+    and whether it says "no limit". Pure; ``parse_max_value`` decides between the readings.
+
+    >>> read_amounts("1,5 mio.")
+    ([Decimal('1500000.0')], False)
+    """
+    if len(text or "") > 4 * MAX_AMOUNT_CHARS:  # no amount is written that long
+        return [], False
+    s = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ").replace("\u202f", " ")).strip().lower()
+    previous = None
+    while s != previous:  # "kr. 500.000,-", "maks. 2 mio. kr.", "DKK 2.000.000"
+        previous = s
+        s = _TRAILING.sub("", _LEADING.sub("", s)).strip()
     if s in NO_LIMIT:
+        return [], True
+    if len(s) > MAX_AMOUNT_CHARS:
+        return [], False
+    m = _AMOUNT.fullmatch(s)
+    if m is None:
+        return [], False
+    unit = m.group("unit")
+    power = 0
+    if unit is not None:
+        key = unit.replace(".", "")
+        if key not in AMOUNT_UNITS:
+            return [], False
+        power = AMOUNT_UNITS[key]
+    number = m.group("number").strip()
+    with localcontext() as exact:
+        exact.prec = DIGITS
+        return _readings(number, power), False
+
+
+def _readings(number: str, power: int) -> list[Decimal]:
+    readings: list[Decimal] = []
+    for thousands, decimal in ((".", ","), (",", ".")):
+        value = _reading(number, thousands, decimal)
+        if value is None:
+            continue
+        value = value.scaleb(power)
+        if value <= MAX_VALUE_DKK and value != value.quantize(Decimal("0.01")):  # "1000,123" kr.: no such amount
+            continue
+        if value not in readings:
+            readings.append(value)
+    return readings
+
+
+def plain(value: Decimal) -> Decimal:
+    """2000000.00 → 2000000; 500000.5 → 500000.50 (kroner and øre); beyond any plausible
+    amount (more digits than Decimal's precision holds) as it is."""
+    with localcontext() as exact:
+        exact.prec = DIGITS
+        if value > MAX_VALUE_DKK:
+            return value
+        whole = value.quantize(Decimal(1))
+        return whole if whole == value else value.quantize(Decimal("0.01"))
+
+
+def parse_max_value(text: str) -> Decimal | None:
+    """An amount in DKK as Danes and English speakers write it, or None for "no limit".
+
+    "500.000,50", "500,000.50", "1,5 mio.", "1.5m", "2 mia.", "500 000", "kr. 500.000",
+    "500k", "DKK 2.000.000", "2 millioner"; "ingen"/"0" → no limit. When the Danish and
+    the English reading differ, the one in the plausible range (``MIN_VALUE_DKK`` to
+    ``MAX_VALUE_DKK``) wins ("500.000" is 500,000, not 500); when both or neither are
+    plausible the user is asked again (``value_ambiguous``, ``value_too_small``,
+    ``value_too_large``), and nothing is saved.
+    """
+    if not (text or "").strip():
+        raise PreferenceError("value_missing")
+    readings, no_limit = read_amounts(text)
+    if no_limit:
         return None
-    m = _VALUE.fullmatch(s)
-    if not m:
-        raise PreferenceError("value_not_number", text=text[:30])
-    number, unit = m.group(1).strip().replace(" ", "").replace("'", ""), m.group(2)
-    if unit:  # "0,5 mio" / "1.5 mio": a decimal separator
-        number = number.replace(",", ".")
-        if number.count(".") > 1:
-            raise PreferenceError("value_not_number", text=text[:30])
-    else:  # "500.000" / "500,000": thousands separators
-        number = number.replace(".", "").replace(",", "")
-    try:
-        value = Decimal(number)
-    except InvalidOperation as e:
-        raise PreferenceError("value_not_number", text=text[:30]) from e
-    if unit and unit.startswith(("mio", "mill", "m")):
-        value *= 1_000_000
-    elif unit:
-        value *= 1_000
-    if value <= 0:
-        return None
-    if value > MAX_VALUE_DKK:
-        raise PreferenceError("value_too_large")
-    return value.quantize(Decimal(1))
+    if not readings:
+        raise PreferenceError("value_not_number", text=text.strip()[:30])
+    plausible = [v for v in readings if MIN_VALUE_DKK <= v <= MAX_VALUE_DKK]
+    if len(plausible) > 1:
+        raise PreferenceError("value_ambiguous", options=sorted(plain(v) for v in plausible))
+    if not plausible:
+        value = plain(readings[0])
+        if value == 0:
+            return None
+        raise PreferenceError("value_too_small" if value < MIN_VALUE_DKK else "value_too_large", value=value)
+    return plain(plausible[0])
 
 
 def parse_choice(text: str, table: dict[str, str], code: str) -> str:

@@ -96,6 +96,24 @@ async def update_settings(db: Database, chat_id: int, now: datetime, **changes: 
         return sub
 
 
+async def set_category(db: Database, chat_id: int, key: str, chosen: bool, now: datetime) -> Subscriber | None:
+    """Choose (``chosen``) or drop one category, as the button pressed says: setting a state,
+    not flipping it, so a press repeated (a double tap) changes nothing the second time. The
+    row is locked on PostgreSQL, so two presses at once on different categories both count."""
+    async with db.sessions.begin() as s:
+        q = select(Subscriber).where(Subscriber.chat_id == chat_id).with_for_update()
+        sub = (await s.scalars(q)).one_or_none()
+        if sub is None:
+            return None
+        current = list(sub.categories or [])
+        wanted = [*current, key] if chosen and key not in current else current
+        if not chosen:
+            wanted = [c for c in current if c != key]
+        if wanted != current:
+            sub.categories, sub.updated_at = wanted, now
+        return sub
+
+
 async def set_status(db: Database, chat_id: int, status: str, now: datetime) -> Subscriber | None:
     """pause / resume / stop. Resuming moves alerts held during the pause into the next digest."""
     async with db.sessions.begin() as s:
