@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.handlers.subscribe import value_text
+from bot.settings_views import value_text
 from jobs.people.preferences import MAX_VALUE_DKK, MIN_VALUE_DKK, PreferenceError, parse_max_value, read_amounts
 
 M = 1_000_000

@@ -14,13 +14,11 @@ menu; changing a setting is for the group's administrators (bot/groupadmin.py).
 from __future__ import annotations
 
 import html
-from decimal import Decimal, localcontext
 
-from babel.numbers import format_decimal
 from telegram import Message, Update
 from telegram.constants import ParseMode
 
-from bot.deps import Context, Deps, deps_of
+from bot.deps import Context, deps_of
 from bot.groupadmin import may_change
 from bot.handlers.common import (
     edit_markup,
@@ -40,9 +38,9 @@ from bot.keyboards import (
     settings_keyboard,
     value_keyboard,
 )
+from bot.settings_views import delivery_text, error_params, level_text, settings_text, value_text
 from bot.texts import t, user_language
 from jobs.categories import source_categories
-from jobs.classify.render import level_label
 from jobs.people.dialogue import Awaiting
 from jobs.people.preferences import (
     PreferenceError,
@@ -63,51 +61,10 @@ from jobs.people.subscribers import (
     subscribe,
     update_settings,
 )
-from jobs.status import DeliveryMode, SubscriberStatus
+from jobs.status import SubscriberStatus
 
 MENU_PREFIXES = ("m:", "c:", "s:")  # the settings menus' buttons
 TYPED = frozenset({"keywords", "maxvalue"})  # settings the bot asks for as typed text
-
-
-def value_text(value: Decimal | None, lang: str) -> str:
-    """1500000 → "1.500.000 DKK" (Danish) or "1,500,000 DKK" (English); øre when there are any."""
-    if value is None:
-        return t(lang, "no_limit")
-    with localcontext() as exact:  # an amount refused as too large may have more digits than Decimal's default
-        exact.prec = 100
-        pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
-        return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB") + " DKK"
-
-
-def level_text(level: str, lang: str) -> str:
-    if level == "all":
-        return t(lang, "level_all")
-    return level_label(level, "en" if lang == "en" else "da")  # type: ignore[arg-type]
-
-
-def delivery_text(sub: Subscriber, deps: Deps, lang: str) -> str:
-    hour = f"{sub.digest_hour:02d}:00"
-    if sub.delivery == DeliveryMode.DAILY:
-        return t(lang, "delivery_daily", hour=hour)
-    if sub.delivery == DeliveryMode.WEEKLY:
-        return t(lang, "delivery_weekly", hour=hour, day=deps.settings.delivery.weekly_digest_day)
-    return t(lang, "delivery_instant")
-
-
-def settings_text(sub: Subscriber, deps: Deps) -> str:
-    lang = sub.language
-    cats = [deps.categories[c].label(lang) for c in sub.categories or [] if c in deps.categories]
-    body = t(
-        lang,
-        "settings_body",
-        categories=html.escape(", ".join(cats)) or t(lang, "none"),
-        keywords=html.escape(", ".join(sub.keywords or [])) or t(lang, "none"),
-        max_value=value_text(sub.max_value_dkk, lang),
-        level=level_text(sub.min_level, lang),
-        delivery=delivery_text(sub, deps, lang),
-        status=t(lang, f"status_{sub.status}"),
-    )
-    return f"{t(lang, 'settings_title')}\n{body}"
 
 
 async def _reply(update: Update, text: str, **kw: object) -> None:
@@ -228,24 +185,11 @@ async def _apply(
         else:  # pragma: no cover
             raise AssertionError(parse)
     except PreferenceError as e:
-        await _reply(update, t(lang, f"err_{e.code}", **_params(e, lang)))
+        await _reply(update, t(lang, f"err_{e.code}", **error_params(e, lang)))
         return False
     if not quiet:
         await _reply(update, msg)
     return True
-
-
-def _params(e: PreferenceError, lang: str) -> dict[str, str]:
-    """An error's details for its message: amounts formatted the user's way, the rest escaped."""
-    out = {}
-    for k, v in e.params.items():
-        if isinstance(v, Decimal):
-            out[k] = value_text(v, lang)
-        elif isinstance(v, list) and v and all(isinstance(x, Decimal) for x in v):
-            out[k] = t(lang, "or").join(value_text(x, lang) for x in v)
-        else:
-            out[k] = html.escape(str(v))
-    return out
 
 
 def _command(setting: str):
@@ -368,18 +312,7 @@ async def on_menu(update: Update, context: Context) -> None:
         await _on_category(update, context, sub, message, rest)
         return
     if kind == "s":
-        setting, _, value = rest.partition(":")
-        parse = {"val": "maxvalue", "lvl": "level", "dlv": "digest", "lang": "language"}.get(setting)
-        if parse is None:
-            await query.answer()
-            return
-        before = settings_text(sub, deps)
-        ok = await _apply(update, context, sub, parse, value, quiet=True)
-        fresh = await get_subscriber(deps.rt.db, sub.chat_id)
-        assert fresh is not None
-        await edit_text(message, settings_text(fresh, deps), settings_keyboard(fresh.language))
-        changed = settings_text(fresh, deps) != before
-        await query.answer(t(fresh.language, "saved") if ok and changed else None)
+        await _on_setting(update, context, sub, message, rest)
         return
     screens = {
         "cat": (t(lang, "pick_categories"), categories_keyboard(deps.categories, sub.categories or [], lang)),
@@ -410,6 +343,25 @@ async def on_menu(update: Update, context: Context) -> None:
     elif rest == "done":
         await edit_text(message, settings_text(sub, deps))
     await query.answer()  # last: the button stops spinning when the work is done
+
+
+async def _on_setting(update: Update, context: Context, sub: Subscriber, message: Message, rest: str) -> None:
+    """``s:<setting>:<value>``: set it, and show the settings as saved."""
+    query = update.callback_query
+    assert query is not None
+    deps = deps_of(context)
+    setting, _, value = rest.partition(":")
+    parse = {"val": "maxvalue", "lvl": "level", "dlv": "digest", "lang": "language"}.get(setting)
+    if parse is None:
+        await query.answer()
+        return
+    before = settings_text(sub, deps)
+    ok = await _apply(update, context, sub, parse, value, quiet=True)
+    fresh = await get_subscriber(deps.rt.db, sub.chat_id)
+    assert fresh is not None
+    await edit_text(message, settings_text(fresh, deps), settings_keyboard(fresh.language))
+    changed = settings_text(fresh, deps) != before
+    await query.answer(t(fresh.language, "saved") if ok and changed else None)
 
 
 def _wanted(message: Message, data: str, state: str) -> bool | None:
