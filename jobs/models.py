@@ -91,8 +91,9 @@ class NoticeRow(Base):
         UniqueConstraint("source", "external_id", "version", name="uq_notices_source_external_version"),
         Index("ix_notices_source_external", "source", "external_id"),
         Index("ix_notices_first_seen", "first_seen_at"),
-        # the web section's list of open notices: by deadline, and "is there a newer version"
-        Index("ix_notices_deadline", "deadline"),
+        # the web section's list of open notices: in list order, with what it filters and the
+        # feed sorts by in the index (no row read for them), and "is there a newer version"
+        Index("ix_notices_open", "deadline", "id", "level", "notice_type", "first_seen_at"),
         Index("ix_notices_changes_notice_id", "changes_notice_id"),
     )
 
@@ -132,6 +133,7 @@ class NoticeRow(Base):
     changes_external_id: Mapped[str | None] = mapped_column(String(300))
     changes_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
     texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # jobs/listindex.py
     # The classifier's verdict (jobs.classify); recomputed when rules_version changes.
     score: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -173,6 +175,20 @@ class LotRow(Base):
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     notice: Mapped[NoticeRow] = relationship(back_populates="lots")
+
+
+class NoticeCpv(Base):
+    """A CPV code of a notice or of one of its lots, as an 8-digit number, with the notice's
+    deadline: the web section finds open notices of a category by index (jobs/listindex.py)."""
+
+    __tablename__ = "notice_cpv"
+    __table_args__ = (Index("ix_notice_cpv_code", "code", "deadline", "notice_id"),)
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    deadline: Mapped[datetime | None]  # the notice's (a row's deadline never changes)
 
 
 class NoticeAlias(Base):

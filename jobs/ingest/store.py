@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobs.classify.model import Assessment
 from jobs.config import MoneySettings
 from jobs.ingest.decide import Known, Novelty, content_hash, decide, dedup_key, effective_version
-from jobs.models import LotRow, NoticeAlias, NoticeRow
+from jobs.listindex import cpv_numbers, search_text
+from jobs.models import LotRow, NoticeAlias, NoticeCpv, NoticeRow
 from jobs.notice import Notice
 from jobs.runtime import Assess
 
@@ -153,25 +154,41 @@ async def store_notices(
             lot_rows.append(lots)
             is_new.append(decision.novelty is Novelty.NEW)
     if notice_rows:
-        # Plain executemany, then the ids by dedup key: RETURNING with ordered
-        # parameters is quadratic in SQLAlchemy's batching on large pages.
-        await session.execute(insert(NoticeRow), notice_rows)
-        keys = [r["dedup_key"] for r in notice_rows]
-        id_of: dict[str, int] = {}
-        for chunk in _chunks(keys):
-            inserted = await session.execute(
-                select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk))
-            )
-            id_of.update({k: i for k, i in inserted})
-        ids = [id_of[k] for k in keys]
-        all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
-        if all_lots:
-            await session.execute(insert(LotRow), all_lots)
+        ids = await _insert_notices(session, notice_rows, lot_rows)
         for nid, new in zip(ids, is_new, strict=True):
             (result.new if new else result.changed).append(nid)
     if aliases:
         await session.execute(insert(NoticeAlias), aliases)
     return result
+
+
+async def _insert_notices(
+    session: AsyncSession, notice_rows: list[dict[str, Any]], lot_rows: list[list[dict[str, Any]]]
+) -> list[int]:
+    """Insert notice rows, their lots and their CPV numbers (the web list's category index);
+    the new ids in order."""
+    # Plain executemany, then the ids by dedup key: RETURNING with ordered
+    # parameters is quadratic in SQLAlchemy's batching on large pages.
+    await session.execute(insert(NoticeRow), notice_rows)
+    keys = [r["dedup_key"] for r in notice_rows]
+    id_of: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        inserted = await session.execute(
+            select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk))
+        )
+        id_of.update({k: i for k, i in inserted})
+    ids = [id_of[k] for k in keys]
+    all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
+    if all_lots:
+        await session.execute(insert(LotRow), all_lots)
+    codes = [
+        {"notice_id": nid, "code": code, "deadline": row["deadline"]}
+        for nid, row, lots in zip(ids, notice_rows, lot_rows, strict=True)
+        for code in sorted(cpv_numbers(row["cpv"], *(lot["cpv"] for lot in lots)))
+    ]
+    if codes:
+        await session.execute(insert(NoticeCpv), codes)
+    return ids
 
 
 def notice_values(
@@ -215,6 +232,7 @@ def notice_values(
         "published_at": n.published_at,
         "changes_external_id": n.changes,
         "texts": dict(n.texts),
+        "search_text": search_text(n.title, n.buyer, n.description),
         "baseline": baseline,
         "first_seen_at": now,
         "score": None,
