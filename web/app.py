@@ -32,17 +32,9 @@ from jobs.config import Settings
 from jobs.directory.fields import area_label
 from jobs.directory.profiles import by_trade, listed_enterprises
 from jobs.people.startlink import category_payload, keyword_payload
-from jobs.publish.listing import (
-    DEADLINE_DAYS,
-    Card,
-    FilterError,
-    Filters,
-    feed_items,
-    notice_detail,
-    open_notices,
-    parse_filters,
-    reason_sentences,
-)
+from jobs.publish.detail import notice_detail
+from jobs.publish.filters import DEADLINE_DAYS, FilterError, Filters, parse_filters
+from jobs.publish.listing import Card, feed_items, open_notices, reason_sentences
 from jobs.runtime import Runtime, open_runtime
 from web import feeds
 from web.format import clean, money, relative, when
