@@ -34,7 +34,7 @@ from jobs.directory.profiles import by_trade, listed_enterprises
 from jobs.people.startlink import category_payload, keyword_payload
 from jobs.publish.detail import notice_detail
 from jobs.publish.filters import DEADLINE_DAYS, FilterError, Filters, parse_filters
-from jobs.publish.listing import Card, feed_items, open_notices, reason_sentences
+from jobs.publish.listing import Card, feed_items, open_notices, reason_sentences, stored_notices
 from jobs.runtime import Runtime, open_runtime
 from web import feeds
 from web.format import clean, money, relative, when
@@ -172,6 +172,7 @@ async def index(request: Request) -> Response:
         site.rt.db, f, now=page.now, prefixes=site.prefixes, per_page=site.settings.web.page_size
     )
     params = f.params(page=1)
+    stored = await stored_notices(site.rt.db) if not result.items and not f.active else 0
     follow_what = None
     if f.category:
         follow_what = page.t("follow_what_category", what=page.category(f.category))
@@ -188,6 +189,7 @@ async def index(request: Request) -> Response:
         next_url=page.link("/", f.params(page=f.page + 1)) if result.has_next else None,
         telegram=telegram_link(site, f),
         follow_what=follow_what or page.t("follow_all"),
+        stored=stored,
     )
 
 

@@ -204,6 +204,12 @@ async def feed_items(
         return await _cards(s, ids)
 
 
+async def stored_notices(db: Database) -> int:
+    """How many notices are stored at all (an empty list says so, to a newcomer)."""
+    async with db.sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(NoticeRow)) or 0)
+
+
 async def _cards(s: AsyncSession, ids: Sequence[int]) -> list[Card]:
     """The cards of these notices, in this order (one query: the rows and their lot counts)."""
     if not ids:
