@@ -139,6 +139,10 @@ class Page:
     def clean(self, text: str | None) -> str:
         return clean(text)
 
+    def web_url(self, url: str | None) -> str | None:
+        """A link only to http(s) addresses (the directory checks them on input too)."""
+        return url if url and url.lower().startswith(("http://", "https://")) else None
+
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.site.env.get_template(template).render(page=self, **context)
         return HTMLResponse(html, status_code=status_code)

@@ -14,6 +14,7 @@ first and only its 20 notices are read whole; the count stops at ``COUNT_CAP``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -127,9 +128,14 @@ class Card:
     published_at: datetime | None
     cpv: tuple[str, ...] = ()
     description: str = ""
+    language: str = "da"  # of the source's text (ISO 639-1, checked)
 
     def title_in(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title
+
+    def title_lang(self, lang: str) -> str:
+        """The language of ``title_in(lang)`` (for a ``lang`` attribute where it differs)."""
+        return "en" if lang == "en" and self.title_en else self.language
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,7 @@ def card_of(row: NoticeRow, lots: int) -> Card:
         published_at=row.published_at,
         cpv=tuple(row.cpv or ()),
         description=row.description,
+        language=row.language if re.fullmatch(r"[a-z]{2,3}", row.language or "") else "da",
     )
 
 
