@@ -2,6 +2,9 @@
 
 Timestamps are stored as naive UTC (portable across SQLite and PostgreSQL) and
 come back timezone-aware through ``UTCDateTime``.
+
+Longer than 400 lines, and one module on purpose: only declarations, one per table, and
+``Base.metadata`` must hold every table wherever it is used (migrations, copy-db).
 """
 
 from __future__ import annotations

@@ -93,6 +93,23 @@ async def _gather_known(session: AsyncSession, source: str, prepared: list[_Prep
     }
 
 
+def _prepare(notices: Sequence[Notice], result: StoreResult) -> list[_Prepared]:
+    """Each notice with its content hash, version and dedup key; a repeat within the batch
+    counts as a duplicate."""
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for n in notices:
+        digest = content_hash(n)
+        version = effective_version(n, digest)
+        key = dedup_key(n, version)
+        if key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(key)
+        prepared.append(_Prepared(n, digest, version, key))
+    return prepared
+
+
 async def store_notices(
     session: AsyncSession,
     source: str,
@@ -105,17 +122,7 @@ async def store_notices(
 ) -> StoreResult:
     """Insert what is new or changed; the caller commits (one transaction per poll)."""
     result = StoreResult()
-    prepared: list[_Prepared] = []
-    seen: set[str] = set()
-    for n in notices:
-        digest = content_hash(n)
-        version = effective_version(n, digest)
-        key = dedup_key(n, version)
-        if key in seen:
-            result.duplicates += 1
-            continue
-        seen.add(key)
-        prepared.append(_Prepared(n, digest, version, key))
+    prepared = _prepare(notices, result)
     known = await _gather_known(session, source, prepared)
     # Core bulk inserts (one executemany per table): the ORM unit of work costs
     # more than parsing on a large feed, see bench/bench_ingest.py.
