@@ -2,7 +2,7 @@
 
 Stores ``--notices`` notices as the store does (seeded: 25 % with a deadline ahead, levels
 mixed, 5 % awards, CPV codes from the configured categories, a fifth with 2-3 lots of their
-own codes, one in twenty superseded by a newer version; the list's ``search_text`` and
+own codes, one in twenty superseded by a newer version; the list's ``notice_text`` and
 ``notice_cpv`` rows as jobs/listindex.py makes them), serves the section with uvicorn on
 loopback and requests the list page: unfiltered, by a narrow and a broad category, by level,
 by deadline, all three, by a common and an absent search word, a deep page, and the feed.
@@ -39,7 +39,7 @@ from jobs.categories import all_categories
 from jobs.config import Settings, load_settings
 from jobs.db import Database, create_database, open_database
 from jobs.listindex import cpv_numbers, search_text
-from jobs.models import LotRow, NoticeCpv, NoticeRow
+from jobs.models import LotRow, NoticeCpv, NoticeRow, NoticeText
 from jobs.runtime import open_runtime
 from web.server import WebServer
 
@@ -75,7 +75,6 @@ def _rows(n: int, seed: int) -> tuple[list[dict[str, Any]], dict[int, list[dict[
                 "title": title,
                 "description": description,
                 "buyer": buyer,
-                "search_text": search_text(title, buyer, description),
                 "url": f"https://example.dk/{i}",
                 "cpv": [code()],
                 "nuts": ["DK021"],
@@ -120,6 +119,16 @@ async def fill(db: Database, n: int, seed: int = 7) -> None:
         ]
         for start in range(0, len(codes), 5000):
             await s.execute(insert(NoticeCpv), codes[start : start + 5000])
+        texts = [
+            {
+                "notice_id": ids[i],
+                "deadline": r["deadline"],
+                "search_text": search_text(r["title"], r["buyer"], r["description"]),
+            }
+            for i, r in enumerate(rows)
+        ]
+        for start in range(0, n, 5000):
+            await s.execute(insert(NoticeText), texts[start : start + 5000])
         # every tenth notice has a newer version (the list must skip the old one)
         for a, b in zip(ids[0::20], ids[1::20], strict=False):
             await s.execute(update(NoticeRow).where(NoticeRow.id == b).values(changes_notice_id=a))

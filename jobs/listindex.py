@@ -2,8 +2,8 @@
 instead of reading every open notice's text and codes.
 
 - ``search_text``: the title, the buyer and the description in lower case (Python's, so Æ, Ø
-  and Å too; SQLite's ``lower()`` knows only ASCII). The list's free-text filter is a
-  "contains" on this one column.
+  and Å too; SQLite's ``lower()`` knows only ASCII), stored in ``notice_text`` with the
+  notice's deadline. The list's free-text filter is a "contains" on this one narrow column.
 - ``cpv_numbers``: the CPV codes of a notice and of its lots as 8-digit numbers, stored in
   ``notice_cpv`` with the notice's deadline. A category's CPV prefix is a range of numbers
   (``prefix_range``), so "open notices of a category" is a range scan of one index, and the

@@ -136,7 +136,6 @@ class NoticeRow(Base):
     changes_external_id: Mapped[str | None] = mapped_column(String(300))
     changes_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
     texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # jobs/listindex.py
     # The classifier's verdict (jobs.classify); recomputed when rules_version changes.
     score: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -192,6 +191,20 @@ class NoticeCpv(Base):
     )
     code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     deadline: Mapped[datetime | None]  # the notice's (a row's deadline never changes)
+
+
+class NoticeText(Base):
+    """A notice's title, buyer and description in lower case, with its deadline: the web
+    section's free-text filter reads this narrow table, not the notices (jobs/listindex.py)."""
+
+    __tablename__ = "notice_text"
+    __table_args__ = (Index("ix_notice_text_deadline", "deadline"),)
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    deadline: Mapped[datetime | None]  # the notice's
+    search_text: Mapped[str] = mapped_column(Text)
 
 
 class NoticeAlias(Base):

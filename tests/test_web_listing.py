@@ -4,7 +4,7 @@ Open means: the newest version of a procedure, a competition or a change, deadli
 suitable or possible; a category is a CPV prefix of the notice's or a lot's codes; every search
 word (a long one by its stem) occurs in the title, the buyer or the description, in any case.
 The list is soonest deadline first (then id), the feed newest first; the indexes and the
-stored ``search_text`` / ``notice_cpv`` (jobs/listindex.py) must not change which notices
+stored ``notice_text`` / ``notice_cpv`` (jobs/listindex.py) must not change which notices
 are listed or in what order, also across pages and beyond the capped count.
 """
 
@@ -26,7 +26,7 @@ import jobs.publish.listing as listing
 from jobs.categories import all_categories
 from jobs.db import Database, alembic_config, create_database, migrate
 from jobs.listindex import cpv_number, cpv_numbers, prefix_range, search_text
-from jobs.models import NoticeCpv, NoticeRow
+from jobs.models import NoticeCpv, NoticeRow, NoticeText
 from jobs.notice import Lot, Notice, NoticeType
 from jobs.publish.filters import LISTED_LEVELS, OPEN_TYPES, Filters, search_terms
 from jobs.publish.listing import feed_items, open_notices
@@ -160,9 +160,10 @@ async def test_the_store_indexes_codes_of_the_notice_and_its_lots(db: Database) 
     async with db.sessions() as s:
         rows = (await s.scalars(select(NoticeRow).options(selectinload(NoticeRow.lots)))).all()
         codes = (await s.execute(select(NoticeCpv.notice_id, NoticeCpv.code, NoticeCpv.deadline))).all()
+        texts = (await s.execute(select(NoticeText.notice_id, NoticeText.deadline, NoticeText.search_text))).all()
     expected = {(r.id, c, r.deadline) for r in rows for c in cpv_numbers(r.cpv, *(lot.cpv for lot in r.lots))}
     assert set(codes) == expected and any(r.lots for r in rows)
-    assert all(r.search_text == search_text(r.title, r.buyer, r.description) for r in rows)
+    assert set(texts) == {(r.id, r.deadline, search_text(r.title, r.buyer, r.description)) for r in rows}
 
 
 def _tables() -> tuple[sa.Table, sa.Table]:
@@ -187,7 +188,7 @@ def _tables() -> tuple[sa.Table, sa.Table]:
 
 
 async def test_migration_0009_fills_the_index_of_notices_stored_before(db_url: str) -> None:
-    """A database at 0007 with notices in it: the upgrade fills search_text and notice_cpv."""
+    """A database at 0007 with notices in it: the upgrade fills notice_text and notice_cpv."""
     schema = None
     if db_url.startswith("postgresql"):
         await reset_postgres(db_url)
@@ -224,7 +225,7 @@ async def test_migration_0009_fills_the_index_of_notices_stored_before(db_url: s
             )  # fmt: skip
         await migrate(db)
         async with db.sessions() as s:
-            texts = dict((await s.execute(select(NoticeRow.id, NoticeRow.search_text))).all())
+            texts = dict((await s.execute(select(NoticeText.notice_id, NoticeText.search_text))).all())
             codes = sorted((await s.execute(select(NoticeCpv.notice_id, NoticeCpv.code))).all())
             deadlines = {d for (d,) in (await s.execute(select(NoticeCpv.deadline))).all()}
         assert texts == {1: "rengøring af skoler\nkøge\næbler", 2: "kantine\nkøge\næbler"}

@@ -16,7 +16,7 @@ from jobs.classify.model import Assessment
 from jobs.config import MoneySettings
 from jobs.ingest.decide import Known, Novelty, content_hash, decide, dedup_key, effective_version
 from jobs.listindex import cpv_numbers, search_text
-from jobs.models import LotRow, NoticeAlias, NoticeCpv, NoticeRow
+from jobs.models import LotRow, NoticeAlias, NoticeCpv, NoticeRow, NoticeText
 from jobs.notice import Notice
 from jobs.runtime import Assess
 
@@ -172,8 +172,8 @@ async def store_notices(
 async def _insert_notices(
     session: AsyncSession, notice_rows: list[dict[str, Any]], lot_rows: list[list[dict[str, Any]]]
 ) -> list[int]:
-    """Insert notice rows, their lots and their CPV numbers (the web list's category index);
-    the new ids in order."""
+    """Insert notice rows, their lots, and what the web list filters by (CPV numbers, search
+    text); the new ids in order."""
     # Plain executemany, then the ids by dedup key: RETURNING with ordered
     # parameters is quadratic in SQLAlchemy's batching on large pages.
     await session.execute(insert(NoticeRow), notice_rows)
@@ -195,6 +195,15 @@ async def _insert_notices(
     ]
     if codes:
         await session.execute(insert(NoticeCpv), codes)
+    texts = [
+        {
+            "notice_id": nid,
+            "deadline": row["deadline"],
+            "search_text": search_text(row["title"], row["buyer"], row["description"]),
+        }
+        for nid, row in zip(ids, notice_rows, strict=True)
+    ]
+    await session.execute(insert(NoticeText), texts)
     return ids
 
 
@@ -239,7 +248,6 @@ def notice_values(
         "published_at": n.published_at,
         "changes_external_id": n.changes,
         "texts": dict(n.texts),
-        "search_text": search_text(n.title, n.buyer, n.description),
         "baseline": baseline,
         "first_seen_at": now,
         "score": None,

@@ -5,11 +5,12 @@ A notice is *open* when its newest version (no stored notice changes it) announc
 competition, or changes one, and its deadline is ahead. Only ``suitable`` and ``possible``
 notices are listed (jobs/publish/filters.py has the filters).
 
-Speed (bench/bench_web.py, 100,000 notices): the list walks the deadline index from now, so
+Speed (bench/bench_web.py, 100,000 notices): the list walks ``ix_notices_open`` from now, so
 the first page reads about as many notices as it shows; a category is a range scan of
-``notice_cpv`` (CPV codes as numbers, with the deadline), free text one "contains" on the
-stored lower-case ``search_text`` per word (jobs/listindex.py). The page is chosen by id
-first and only its 20 notices are read whole; the count stops at ``COUNT_CAP``.
+``notice_cpv`` (CPV codes as numbers, with the deadline), free text one "contains" per word
+on the lower-case text in ``notice_text`` (a narrow table with the deadline), both written by
+the store (jobs/listindex.py). The page is chosen by id first and only its 20 notices are
+read whole; the count stops at ``COUNT_CAP``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from jobs.classify.render import render_reason
 from jobs.db import Database
 from jobs.listindex import prefix_range
-from jobs.models import LotRow, NoticeCpv, NoticeRow
+from jobs.models import LotRow, NoticeCpv, NoticeRow, NoticeText
 from jobs.publish.filters import LISTED_LEVELS, OPEN_TYPES, Filters, search_terms
 
 COUNT_CAP = 1000  # counting stops here ("more than 1,000"): the count stays cheap on any table
@@ -87,6 +88,17 @@ def _category(codes: Sequence[str], now: datetime, until: datetime | None) -> Co
     return _NoIndex(NoticeRow.id).in_(sub)
 
 
+def _text(terms: Sequence[str], now: datetime, until: datetime | None) -> ColumnElement[bool]:
+    """Every term occurs in the notice's search text (notice_text: a narrow table, so the
+    open notices' texts are read without their other columns)."""
+    sub = select(NoticeText.notice_id).where(
+        NoticeText.deadline > now, *(NoticeText.search_text.contains(t, autoescape=True) for t in terms)
+    )
+    if until is not None:
+        sub = sub.where(NoticeText.deadline <= until)
+    return _NoIndex(NoticeRow.id).in_(sub)
+
+
 def open_query(f: Filters, now: datetime, prefixes: Mapping[str, Sequence[str]]) -> Select[Any]:
     """The ids of the open notices that pass the filters (no order, no page)."""
     n = NoticeRow
@@ -102,8 +114,9 @@ def open_query(f: Filters, now: datetime, prefixes: Mapping[str, Sequence[str]])
         q = q.where(n.deadline <= until)
     if f.category:
         q = q.where(_category(prefixes.get(f.category, ()), now, until))
-    for term in search_terms(f.text):
-        q = q.where(n.search_text.contains(term, autoescape=True))
+    terms = search_terms(f.text)
+    if terms:
+        q = q.where(_text(terms, now, until))
     return q
 
 

@@ -1,12 +1,13 @@
-"""the web section's list by index: notices.search_text, notice_cpv (CPV codes as numbers),
-ix_notices_open (deadline, id, level, notice_type, first_seen_at) instead of ix_notices_deadline
+"""the web section's list by index: notice_cpv (CPV codes as numbers) and notice_text (the
+search text), both with the notice's deadline; ix_notices_open (deadline, id, level,
+notice_type, first_seen_at) instead of ix_notices_deadline
 
 Revision ID: 0009
 Revises: 0007
 Create Date: 2026-12-05 10:00:00
 
-Fills search_text and notice_cpv for the notices stored before, in batches (jobs/listindex.py computes them, as
-the store does for new notices).
+Fills notice_cpv and notice_text for the notices stored before, in batches
+(jobs/listindex.py computes them, as the store does for new notices).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,7 +24,6 @@ BATCH = 2000
 
 
 def upgrade() -> None:
-    op.add_column('notices', sa.Column('search_text', sa.Text(), server_default='', nullable=False))
     op.create_index(
         'ix_notices_open', 'notices', ['deadline', 'id', 'level', 'notice_type', 'first_seen_at'], unique=False
     )
@@ -35,8 +35,15 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_notice_cpv_notice_id_notices'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('notice_id', 'code', name=op.f('pk_notice_cpv'))
     )
-    with op.batch_alter_table('notice_cpv', schema=None) as batch_op:
-        batch_op.create_index('ix_notice_cpv_code', ['code', 'deadline', 'notice_id'], unique=False)
+    op.create_index('ix_notice_cpv_code', 'notice_cpv', ['code', 'deadline', 'notice_id'], unique=False)
+    op.create_table('notice_text',
+    sa.Column('notice_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('deadline', sa.DateTime(), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_notice_text_notice_id_notices'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('notice_id', name=op.f('pk_notice_text'))
+    )
+    op.create_index('ix_notice_text_deadline', 'notice_text', ['deadline'], unique=False)
     _fill(op.get_bind())
 
 
@@ -44,12 +51,15 @@ def _fill(conn: sa.Connection) -> None:
     notices = sa.table(
         'notices', sa.column('id', sa.Integer), sa.column('title', sa.Text), sa.column('buyer', sa.Text),
         sa.column('description', sa.Text), sa.column('cpv', sa.JSON), sa.column('deadline', sa.DateTime),
-        sa.column('search_text', sa.Text),
     )
     lots = sa.table('lots', sa.column('notice_id', sa.Integer), sa.column('cpv', sa.JSON))
     codes_table = sa.table(
         'notice_cpv', sa.column('notice_id', sa.Integer), sa.column('code', sa.Integer),
         sa.column('deadline', sa.DateTime),
+    )
+    text_table = sa.table(
+        'notice_text', sa.column('notice_id', sa.Integer), sa.column('deadline', sa.DateTime),
+        sa.column('search_text', sa.Text),
     )
     last = 0
     while True:
@@ -67,8 +77,11 @@ def _fill(conn: sa.Connection) -> None:
         ):
             lot_codes.setdefault(notice_id, []).extend(cpv or ())
         conn.execute(
-            notices.update().where(notices.c.id == sa.bindparam('rid')).values(search_text=sa.bindparam('text')),
-            [{'rid': r.id, 'text': search_text(r.title, r.buyer, r.description)} for r in rows],
+            text_table.insert(),
+            [
+                {'notice_id': r.id, 'deadline': r.deadline, 'search_text': search_text(r.title, r.buyer, r.description)}
+                for r in rows
+            ],
         )
         codes = [
             {'notice_id': r.id, 'code': code, 'deadline': r.deadline}
@@ -80,11 +93,9 @@ def _fill(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('notice_cpv', schema=None) as batch_op:
-        batch_op.drop_index('ix_notice_cpv_code')
+    op.drop_index('ix_notice_text_deadline', table_name='notice_text')
+    op.drop_table('notice_text')
+    op.drop_index('ix_notice_cpv_code', table_name='notice_cpv')
     op.drop_table('notice_cpv')
-    # not in batch mode: SQLite (3.35+) drops a column in place; a batch copy of notices would
-    # drop the old table, and its ON DELETE actions would run for every notice
-    op.drop_column('notices', 'search_text')
     op.create_index('ix_notices_deadline', 'notices', ['deadline'], unique=False)
     op.drop_index('ix_notices_open', table_name='notices')
