@@ -90,13 +90,14 @@ def _category(codes: Sequence[str], now: datetime, until: datetime | None) -> Co
 
 def _text(terms: Sequence[str], now: datetime, until: datetime | None) -> ColumnElement[bool]:
     """Every term occurs in the notice's search text (notice_text: a narrow table, so the
-    open notices' texts are read without their other columns)."""
-    sub = select(NoticeText.notice_id).where(
-        NoticeText.deadline > now, *(NoticeText.search_text.contains(t, autoescape=True) for t in terms)
-    )
+    open notices' texts are read without their other columns). A correlated EXISTS: SQLite
+    looks up the text of each open notice as it walks them in order and stops at the count's
+    cap; PostgreSQL joins it with the open notices by the deadline (in the condition for it)."""
+    t = NoticeText
+    found = select(t.notice_id).where(t.notice_id == NoticeRow.id, t.deadline > now)
     if until is not None:
-        sub = sub.where(NoticeText.deadline <= until)
-    return _NoIndex(NoticeRow.id).in_(sub)
+        found = found.where(t.deadline <= until)
+    return found.where(*(t.search_text.contains(term, autoescape=True) for term in terms)).exists()
 
 
 def open_query(f: Filters, now: datetime, prefixes: Mapping[str, Sequence[str]]) -> Select[Any]:
