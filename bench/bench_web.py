@@ -127,7 +127,7 @@ async def fill(db: Database, n: int, seed: int = 7) -> None:
             }
             for i, r in enumerate(rows)
         ]
-        for start in range(0, n, 5000):
+        for start in range(0, len(texts), 5000):
             await s.execute(insert(NoticeText), texts[start : start + 5000])
         # every tenth notice has a newer version (the list must skip the old one)
         for a, b in zip(ids[0::20], ids[1::20], strict=False):

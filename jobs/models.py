@@ -194,16 +194,18 @@ class NoticeCpv(Base):
 
 
 class NoticeText(Base):
-    """A notice's title, buyer and description in lower case, with its deadline: the web
-    section's free-text filter reads this narrow table, not the notices (jobs/listindex.py)."""
+    """A notice's title, buyer and description in lower case, by deadline: the web section's
+    free-text filter reads this narrow table, not the notices (jobs/listindex.py). On SQLite
+    the rows are stored in deadline order (WITHOUT ROWID), so the open notices' texts lie
+    together. A notice without a deadline is never open and has no row."""
 
     __tablename__ = "notice_text"
-    __table_args__ = (Index("ix_notice_text_deadline", "deadline"),)
+    __table_args__ = (Index("ix_notice_text_notice_id", "notice_id"), {"sqlite_with_rowid": False})
 
+    deadline: Mapped[datetime] = mapped_column(primary_key=True)  # the notice's
     notice_id: Mapped[int] = mapped_column(
         ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    deadline: Mapped[datetime | None]  # the notice's
     search_text: Mapped[str] = mapped_column(Text)
 
 

@@ -163,7 +163,8 @@ async def test_the_store_indexes_codes_of_the_notice_and_its_lots(db: Database) 
         texts = (await s.execute(select(NoticeText.notice_id, NoticeText.deadline, NoticeText.search_text))).all()
     expected = {(r.id, c, r.deadline) for r in rows for c in cpv_numbers(r.cpv, *(lot.cpv for lot in r.lots))}
     assert set(codes) == expected and any(r.lots for r in rows)
-    assert set(texts) == {(r.id, r.deadline, search_text(r.title, r.buyer, r.description)) for r in rows}
+    expected_texts = {(r.id, r.deadline, search_text(r.title, r.buyer, r.description)) for r in rows if r.deadline}
+    assert set(texts) == expected_texts and any(r.deadline is None for r in rows)
 
 
 def _tables() -> tuple[sa.Table, sa.Table]:
@@ -210,11 +211,16 @@ async def test_migration_0009_fills_the_index_of_notices_stored_before(db_url: s
                 **{"framework": False, "language": "da", "texts": {}, "baseline": False},
                 **{"first_seen_at": deadline, "notice_type": "competition"},
             }
-            for i, (title, cpv) in enumerate([("RENGØRING af skoler", ["90910000-9"]), ("Kantine", [])], start=1):
+            rows = [
+                ("RENGØRING af skoler", ["90910000-9"], deadline),
+                ("Kantine", [], deadline),
+                ("Uden frist", ["03"], None),
+            ]
+            for i, (title, cpv, due) in enumerate(rows, start=1):
                 await conn.execute(
                     notices.insert().values(
                         id=i, source="s", external_id=f"e{i}", version="1", dedup_key=f"k{i}", content_hash="h",
-                        title=title, description="Æbler", buyer="Køge", cpv=cpv, deadline=deadline, **common,
+                        title=title, description="Æbler", buyer="Køge", cpv=cpv, deadline=due, **common,
                     )
                 )  # fmt: skip
             await conn.execute(
@@ -228,8 +234,8 @@ async def test_migration_0009_fills_the_index_of_notices_stored_before(db_url: s
             texts = dict((await s.execute(select(NoticeText.notice_id, NoticeText.search_text))).all())
             codes = sorted((await s.execute(select(NoticeCpv.notice_id, NoticeCpv.code))).all())
             deadlines = {d for (d,) in (await s.execute(select(NoticeCpv.deadline))).all()}
-        assert texts == {1: "rengøring af skoler\nkøge\næbler", 2: "kantine\nkøge\næbler"}
-        assert codes == [(1, 90910000), (2, 55500000), (2, 55510000)]
-        assert {d.replace(tzinfo=None) for d in deadlines if d is not None} == {deadline}
+        assert texts == {1: "rengøring af skoler\nkøge\næbler", 2: "kantine\nkøge\næbler"}  # 3: no deadline
+        assert codes == [(1, 90910000), (2, 55500000), (2, 55510000), (3, 3000000)]
+        assert {d.replace(tzinfo=None) if d else None for d in deadlines} == {deadline, None}
     finally:
         await db.close()

@@ -202,8 +202,10 @@ async def _insert_notices(
             "search_text": search_text(row["title"], row["buyer"], row["description"]),
         }
         for nid, row in zip(ids, notice_rows, strict=True)
+        if row["deadline"] is not None
     ]
-    await session.execute(insert(NoticeText), texts)
+    if texts:
+        await session.execute(insert(NoticeText), texts)
     return ids
 
 

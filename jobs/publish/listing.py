@@ -89,15 +89,14 @@ def _category(codes: Sequence[str], now: datetime, until: datetime | None) -> Co
 
 
 def _text(terms: Sequence[str], now: datetime, until: datetime | None) -> ColumnElement[bool]:
-    """Every term occurs in the notice's search text (notice_text: a narrow table, so the
-    open notices' texts are read without their other columns). A correlated EXISTS: SQLite
-    looks up the text of each open notice as it walks them in order and stops at the count's
-    cap; PostgreSQL joins it with the open notices by the deadline (in the condition for it)."""
+    """Every term occurs in the notice's search text. ``notice_text`` is a narrow table in
+    deadline order (on SQLite): the open notices' texts are one range, read without the rest
+    of each notice; as with a category, SQLite walks the open-list index and tests each id."""
     t = NoticeText
-    found = select(t.notice_id).where(t.notice_id == NoticeRow.id, t.deadline > now)
+    sub = select(t.notice_id).where(t.deadline > now, *(t.search_text.contains(w, autoescape=True) for w in terms))
     if until is not None:
-        found = found.where(t.deadline <= until)
-    return found.where(*(t.search_text.contains(term, autoescape=True) for term in terms)).exists()
+        sub = sub.where(t.deadline <= until)
+    return _NoIndex(NoticeRow.id).in_(sub)
 
 
 def open_query(f: Filters, now: datetime, prefixes: Mapping[str, Sequence[str]]) -> Select[Any]:

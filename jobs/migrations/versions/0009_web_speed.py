@@ -37,13 +37,14 @@ def upgrade() -> None:
     )
     op.create_index('ix_notice_cpv_code', 'notice_cpv', ['code', 'deadline', 'notice_id'], unique=False)
     op.create_table('notice_text',
+    sa.Column('deadline', sa.DateTime(), nullable=False),
     sa.Column('notice_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('deadline', sa.DateTime(), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_notice_text_notice_id_notices'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('notice_id', name=op.f('pk_notice_text'))
+    sa.PrimaryKeyConstraint('deadline', 'notice_id', name=op.f('pk_notice_text')),
+    sqlite_with_rowid=False,
     )
-    op.create_index('ix_notice_text_deadline', 'notice_text', ['deadline'], unique=False)
+    op.create_index('ix_notice_text_notice_id', 'notice_text', ['notice_id'], unique=False)
     _fill(op.get_bind())
 
 
@@ -76,13 +77,13 @@ def _fill(conn: sa.Connection) -> None:
             sa.select(lots.c.notice_id, lots.c.cpv).where(lots.c.notice_id.in_([r.id for r in rows]))
         ):
             lot_codes.setdefault(notice_id, []).extend(cpv or ())
-        conn.execute(
-            text_table.insert(),
-            [
-                {'notice_id': r.id, 'deadline': r.deadline, 'search_text': search_text(r.title, r.buyer, r.description)}
-                for r in rows
-            ],
-        )
+        texts = [  # a notice without a deadline is never open: no text row
+            {'notice_id': r.id, 'deadline': r.deadline, 'search_text': search_text(r.title, r.buyer, r.description)}
+            for r in rows
+            if r.deadline is not None
+        ]
+        if texts:
+            conn.execute(text_table.insert(), texts)
         codes = [
             {'notice_id': r.id, 'code': code, 'deadline': r.deadline}
             for r in rows
@@ -93,7 +94,7 @@ def _fill(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_notice_text_deadline', table_name='notice_text')
+    op.drop_index('ix_notice_text_notice_id', table_name='notice_text')
     op.drop_table('notice_text')
     op.drop_index('ix_notice_cpv_code', table_name='notice_cpv')
     op.drop_table('notice_cpv')
