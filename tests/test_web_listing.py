@@ -124,7 +124,8 @@ def _filters(prefixes: dict[str, tuple[str, ...]]) -> list[Filters]:
     out = [Filters(), Filters(level="suitable"), Filters(level="possible"), Filters(within_days=14)]
     out += [Filters(category=c) for c in prefixes]
     out += [Filters(category="cleaning", level="suitable", within_days=60), Filters(category="it", within_days=30)]
-    out += [Filters(text=t) for t in ("rengøringen", "VINDUESPUDSNING", "æblehaven køge", "it", "sjælland nr", "zzz")]
+    words = ("rengøringen", "VINDUESPUDSNING", "æblehaven køge", "it", "sjælland nr", "zzz", "n_")
+    out += [Filters(text=t) for t in words]  # "n_": a LIKE wildcard in a word is a character
     return out
 
 

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
@@ -73,6 +73,31 @@ async def _reading(db: Database) -> AsyncIterator[AsyncSession]:
         yield s
 
 
+class _Contains(FunctionElement[bool]):
+    """``text`` contains ``word`` (both lower case): ``strpos`` on PostgreSQL, a quarter
+    faster there than ``LIKE`` on non-ASCII words; ``LIKE`` (with the word's ``%``, ``_`` and
+    ``/`` escaped) on SQLite, where ``instr`` is the slower one."""
+
+    name = "contains"
+    inherit_cache = True
+
+    def __init__(self, text: Any, word: str) -> None:
+        pattern = "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        super().__init__(text, literal(word), literal(pattern))
+
+
+@compiles(_Contains)
+def _like(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    text, _, pattern = element.clauses.clauses
+    return f"{compiler.process(text, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '/'"
+
+
+@compiles(_Contains, "postgresql")
+def _strpos(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    text, word, _ = element.clauses.clauses
+    return f"strpos({compiler.process(text, **kw)}, {compiler.process(word, **kw)}) > 0"
+
+
 def _category(codes: Sequence[str], now: datetime, until: datetime | None) -> ColumnElement[bool]:
     """The notice or one of its lots has a CPV code with one of the prefixes (notice_cpv)."""
     ranges = [prefix_range(p) for p in codes]
@@ -93,7 +118,7 @@ def _text(terms: Sequence[str], now: datetime, until: datetime | None) -> Column
     deadline order (on SQLite): the open notices' texts are one range, read without the rest
     of each notice; as with a category, SQLite walks the open-list index and tests each id."""
     t = NoticeText
-    sub = select(t.notice_id).where(t.deadline > now, *(t.search_text.contains(w, autoescape=True) for w in terms))
+    sub = select(t.notice_id).where(t.deadline > now, *(_Contains(t.search_text, w) for w in terms))
     if until is not None:
         sub = sub.where(t.deadline <= until)
     return _NoIndex(NoticeRow.id).in_(sub)
