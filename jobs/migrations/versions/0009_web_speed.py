@@ -3,7 +3,7 @@ search text), both with the notice's deadline; ix_notices_open (deadline, id, le
 notice_type, first_seen_at) instead of ix_notices_deadline
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0006
 Create Date: 2026-12-05 10:00:00
 
 Fills notice_cpv and notice_text for the notices stored before, in batches
@@ -16,7 +16,7 @@ from jobs.listindex import cpv_numbers, search_text
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
