@@ -175,3 +175,27 @@ def test_the_stylesheet_colours_have_a_contrast_of_at_least_4_5() -> None:
             assert contrast(fg, bg) >= 4.5, (fg, bg)
     assert checked >= 6
     assert contrast(names["--ink"], "#ffbf47") >= 4.5 and contrast("#ffbf47", names["--accent"]) >= 3  # focus
+
+
+PEOPLE_TABLES = {
+    *("Subscriber", "OutboxRow", "Feedback", "AdviceRequest", "StaffMember", "AuditEntry", "Broadcast"),
+    *("Dialogue", "ButtonPress", "Enterprise", "PurchaseMatch"),
+}
+
+
+def test_the_public_pages_read_no_personal_data() -> None:
+    """The web section and its reads (jobs/publish) never touch subscribers, messages, staff
+    or the audit log; the directory is read only as its approved copies (listed_enterprises)."""
+    import ast
+
+    offenders = []
+    for path in [*sorted((ROOT / "web").glob("*.py")), *sorted((ROOT / "jobs" / "publish").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in ("jobs.models", "jobs.people", "jobs.directory"):
+                offenders += [f"{path.name}: {a.name}" for a in node.names if a.name in PEOPLE_TABLES]
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module and module.startswith("jobs.people") and module != "jobs.people.startlink":  # pure payloads
+                offenders.append(f"{path.name}: {module}")
+    assert offenders == []
+    app = (ROOT / "web" / "app.py").read_text(encoding="utf-8")
+    assert "listed_enterprises" in app and "Enterprise." not in app
