@@ -2,6 +2,9 @@
 
 Timestamps are stored as naive UTC (portable across SQLite and PostgreSQL) and
 come back timezone-aware through ``UTCDateTime``.
+
+Longer than 400 lines, and one module on purpose: only declarations, one per table, and
+``Base.metadata`` must hold every table wherever it is used (migrations, copy-db).
 """
 
 from __future__ import annotations
@@ -91,8 +94,9 @@ class NoticeRow(Base):
         UniqueConstraint("source", "external_id", "version", name="uq_notices_source_external_version"),
         Index("ix_notices_source_external", "source", "external_id"),
         Index("ix_notices_first_seen", "first_seen_at"),
-        # the web section's list of open notices: by deadline, and "is there a newer version"
-        Index("ix_notices_deadline", "deadline"),
+        # the web section's list of open notices: in list order, with what it filters and the
+        # feed sorts by in the index (no row read for them), and "is there a newer version"
+        Index("ix_notices_open", "deadline", "id", "level", "notice_type", "first_seen_at"),
         Index("ix_notices_changes_notice_id", "changes_notice_id"),
     )
 
@@ -173,6 +177,36 @@ class LotRow(Base):
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     notice: Mapped[NoticeRow] = relationship(back_populates="lots")
+
+
+class NoticeCpv(Base):
+    """A CPV code of a notice or of one of its lots, as an 8-digit number, with the notice's
+    deadline: the web section finds open notices of a category by index (jobs/listindex.py)."""
+
+    __tablename__ = "notice_cpv"
+    __table_args__ = (Index("ix_notice_cpv_code", "code", "deadline", "notice_id"),)
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    deadline: Mapped[datetime | None]  # the notice's (a row's deadline never changes)
+
+
+class NoticeText(Base):
+    """A notice's title, buyer and description in lower case, by deadline: the web section's
+    free-text filter reads this narrow table, not the notices (jobs/listindex.py). On SQLite
+    the rows are stored in deadline order (WITHOUT ROWID), so the open notices' texts lie
+    together. A notice without a deadline is never open and has no row."""
+
+    __tablename__ = "notice_text"
+    __table_args__ = (Index("ix_notice_text_notice_id", "notice_id"), {"sqlite_with_rowid": False})
+
+    deadline: Mapped[datetime] = mapped_column(primary_key=True)  # the notice's
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    search_text: Mapped[str] = mapped_column(Text)
 
 
 class NoticeAlias(Base):

@@ -48,7 +48,10 @@ async def test_list_filters_pages_and_escapes(db: Database, db_url: str) -> None
         assert len(titles((await web.get("/?q=rengøringen")).text)) == 1  # by its stem: "Rengøring" in the title
         assert len(titles((await web.get("/?q=VINDUESPUDSNING+roskilde")).text)) == 1  # every word, any case
         assert len(titles((await web.get("/?q=grønne+nr.+3")).text)) >= 1
-        assert "Ingen åbne udbud" in (await web.get("/?q=helikopter")).text
+        nothing = (await web.get("/?q=helikopter")).text
+        assert "Ingen åbne udbud passer til søgningen." in nothing and 'href="/">Vis alle åbne udbud' in nothing
+        beyond = (await web.get("/?kategori=green_areas&side=9")).text
+        assert "Der er ingen udbud på denne side." in beyond and 'href="/?kategori=green_areas">' in beyond
         # bad input: one clear line, 400
         bad = await web.get("/?vurdering=fremragende")
         assert bad.status_code == 400 and "»fremragende«" in bad.text
@@ -57,6 +60,22 @@ async def test_list_filters_pages_and_escapes(db: Database, db_url: str) -> None
         assert "<script>" not in (await web.get("/?kategori=%3Cscript%3E")).text
         assert (await web.get("/udbud/99999")).status_code == 404
         assert (await web.get("/udbud/99999999999999")).status_code == 404
+
+
+async def test_an_empty_list_says_why_and_where_to_go(db: Database, db_url: str) -> None:
+    """A newcomer whose notices are all closed (or who has none) gets an explanation and links."""
+    async with serving(web_settings(db_url), db) as web:
+        empty = (await web.get("/")).text
+        assert "Ingen åbne udbud lige nu." in empty and "Der er endnu ingen udbud i databasen." in empty
+        await store(web.rt, [notice("old-1", "Rengøring", days=-3, cpv="90910000", value=100_000)])
+        page = (await web.get("/")).text
+        assert "Ingen åbne udbud lige nu." in page and "Der er 1 udbud i databasen" in page
+        for link in ('href="https://t.me/udbudsbot_test_bot"', 'href="/feed.atom"', 'href="/virksomheder"',
+                     'href="/raadgivning"'):  # fmt: skip
+            assert link in page.split('id="empty"')[1], link
+        assert '<ol class="notices">' not in page
+        en = (await web.get("/?lang=en")).text
+        assert "No open tenders right now." in en and 'href="/virksomheder?lang=en"' in en
 
 
 async def test_headers_language_and_notice_page(db: Database, db_url: str) -> None:

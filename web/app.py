@@ -32,17 +32,9 @@ from jobs.config import Settings
 from jobs.directory.fields import area_label
 from jobs.directory.profiles import by_trade, listed_enterprises
 from jobs.people.startlink import category_payload, keyword_payload
-from jobs.publish.listing import (
-    DEADLINE_DAYS,
-    Card,
-    FilterError,
-    Filters,
-    feed_items,
-    notice_detail,
-    open_notices,
-    parse_filters,
-    reason_sentences,
-)
+from jobs.publish.detail import notice_detail
+from jobs.publish.filters import DEADLINE_DAYS, FilterError, Filters, parse_filters
+from jobs.publish.listing import Card, feed_items, open_notices, reason_sentences, stored_notices
 from jobs.runtime import Runtime, open_runtime
 from web import feeds
 from web.format import clean, money, relative, when
@@ -147,6 +139,10 @@ class Page:
     def clean(self, text: str | None) -> str:
         return clean(text)
 
+    def web_url(self, url: str | None) -> str | None:
+        """A link only to http(s) addresses (the directory checks them on input too)."""
+        return url if url and url.lower().startswith(("http://", "https://")) else None
+
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.site.env.get_template(template).render(page=self, **context)
         return HTMLResponse(html, status_code=status_code)
@@ -180,6 +176,7 @@ async def index(request: Request) -> Response:
         site.rt.db, f, now=page.now, prefixes=site.prefixes, per_page=site.settings.web.page_size
     )
     params = f.params(page=1)
+    stored = await stored_notices(site.rt.db) if not result.items and not f.active else 0
     follow_what = None
     if f.category:
         follow_what = page.t("follow_what_category", what=page.category(f.category))
@@ -196,6 +193,7 @@ async def index(request: Request) -> Response:
         next_url=page.link("/", f.params(page=f.page + 1)) if result.has_next else None,
         telegram=telegram_link(site, f),
         follow_what=follow_what or page.t("follow_all"),
+        stored=stored,
     )
 
 

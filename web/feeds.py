@@ -59,15 +59,21 @@ def _ics_text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with a space (never splitting a character)."""
+    """Lines of at most 75 octets, continued with a space (never splitting a character);
+    linear in the line's length (a calendar has 500 descriptions of up to 2,000 characters)."""
+    if len(line) <= 75 and len(line.encode("utf-8")) <= 75:
+        return line
     out: list[str] = []
-    current = ""
+    current: list[str] = []
+    size, limit = 0, 75
     for ch in line:
-        if len((current + ch).encode("utf-8")) > (75 if not out else 74):
-            out.append(current)
-            current = ""
-        current += ch
-    out.append(current)
+        n = 1 if ch < "\x80" else len(ch.encode("utf-8"))
+        if size + n > limit:
+            out.append("".join(current))
+            current, size, limit = [], 0, 74
+        current.append(ch)
+        size += n
+    out.append("".join(current))
     return "\r\n ".join(out)
 
 

@@ -33,6 +33,20 @@ DA: dict[str, str] = {
     "count_one": "1 udbud",
     "count_many": "Over {n} udbud",
     "none": "Ingen åbne udbud passer til søgningen.",
+    "none_all": "Vis alle åbne udbud",
+    "none_page": "Der er ingen udbud på denne side.",
+    "none_first": "Gå til første side",
+    "none_now": "Ingen åbne udbud lige nu.",
+    "none_now_stored": (
+        "Der er {n} udbud i databasen, men ingen af dem har en frist forude og er vurderet oplagt eller mulig. "
+        "Nye udbud kommer til, hver gang kilderne bliver læst."
+    ),
+    "none_now_empty": "Der er endnu ingen udbud i databasen. De kommer til, når kilderne bliver læst.",
+    "none_meanwhile": "Imens kan du",
+    "none_follow": "følge udbuddene i Telegram og få besked om nye",
+    "none_subscribe": "abonnere på feedet eller fristerne som kalender",
+    "none_directory": "se de socialøkonomiske virksomheder",
+    "none_advice": "få rådgivning om udbud og tilbud",
     "page_of": "Side {page} af {pages}",
     "prev": "« Forrige side",
     "next": "Næste side »",
@@ -153,6 +167,20 @@ EN: dict[str, str] = {
     "count_one": "1 tender",
     "count_many": "More than {n} tenders",
     "none": "No open tenders match the search.",
+    "none_all": "Show all open tenders",
+    "none_page": "There are no tenders on this page.",
+    "none_first": "Go to the first page",
+    "none_now": "No open tenders right now.",
+    "none_now_stored": (
+        "There are {n} tenders in the database, but none of them has a deadline ahead and is assessed suitable "
+        "or possible. New tenders arrive every time the sources are read."
+    ),
+    "none_now_empty": "There are no tenders in the database yet. They arrive when the sources are read.",
+    "none_meanwhile": "Meanwhile you can",
+    "none_follow": "follow the tenders in Telegram and hear about new ones",
+    "none_subscribe": "subscribe to the feed or to the deadlines as a calendar",
+    "none_directory": "see the social enterprises",
+    "none_advice": "get advice on tenders and bids",
     "page_of": "Page {page} of {pages}",
     "prev": "« Previous page",
     "next": "Next page »",

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobs.classify.model import Assessment
 from jobs.config import MoneySettings
 from jobs.ingest.decide import Known, Novelty, content_hash, decide, dedup_key, effective_version
-from jobs.models import LotRow, NoticeAlias, NoticeRow
+from jobs.listindex import cpv_numbers, search_text
+from jobs.models import LotRow, NoticeAlias, NoticeCpv, NoticeRow, NoticeText
 from jobs.notice import Notice
 from jobs.runtime import Assess
 
@@ -92,6 +93,23 @@ async def _gather_known(session: AsyncSession, source: str, prepared: list[_Prep
     }
 
 
+def _prepare(notices: Sequence[Notice], result: StoreResult) -> list[_Prepared]:
+    """Each notice with its content hash, version and dedup key; a repeat within the batch
+    counts as a duplicate."""
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for n in notices:
+        digest = content_hash(n)
+        version = effective_version(n, digest)
+        key = dedup_key(n, version)
+        if key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(key)
+        prepared.append(_Prepared(n, digest, version, key))
+    return prepared
+
+
 async def store_notices(
     session: AsyncSession,
     source: str,
@@ -104,17 +122,7 @@ async def store_notices(
 ) -> StoreResult:
     """Insert what is new or changed; the caller commits (one transaction per poll)."""
     result = StoreResult()
-    prepared: list[_Prepared] = []
-    seen: set[str] = set()
-    for n in notices:
-        digest = content_hash(n)
-        version = effective_version(n, digest)
-        key = dedup_key(n, version)
-        if key in seen:
-            result.duplicates += 1
-            continue
-        seen.add(key)
-        prepared.append(_Prepared(n, digest, version, key))
+    prepared = _prepare(notices, result)
     known = await _gather_known(session, source, prepared)
     # Core bulk inserts (one executemany per table): the ORM unit of work costs
     # more than parsing on a large feed, see bench/bench_ingest.py.
@@ -153,25 +161,52 @@ async def store_notices(
             lot_rows.append(lots)
             is_new.append(decision.novelty is Novelty.NEW)
     if notice_rows:
-        # Plain executemany, then the ids by dedup key: RETURNING with ordered
-        # parameters is quadratic in SQLAlchemy's batching on large pages.
-        await session.execute(insert(NoticeRow), notice_rows)
-        keys = [r["dedup_key"] for r in notice_rows]
-        id_of: dict[str, int] = {}
-        for chunk in _chunks(keys):
-            inserted = await session.execute(
-                select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk))
-            )
-            id_of.update({k: i for k, i in inserted})
-        ids = [id_of[k] for k in keys]
-        all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
-        if all_lots:
-            await session.execute(insert(LotRow), all_lots)
+        ids = await _insert_notices(session, notice_rows, lot_rows)
         for nid, new in zip(ids, is_new, strict=True):
             (result.new if new else result.changed).append(nid)
     if aliases:
         await session.execute(insert(NoticeAlias), aliases)
     return result
+
+
+async def _insert_notices(
+    session: AsyncSession, notice_rows: list[dict[str, Any]], lot_rows: list[list[dict[str, Any]]]
+) -> list[int]:
+    """Insert notice rows, their lots, and what the web list filters by (CPV numbers, search
+    text); the new ids in order."""
+    # Plain executemany, then the ids by dedup key: RETURNING with ordered
+    # parameters is quadratic in SQLAlchemy's batching on large pages.
+    await session.execute(insert(NoticeRow), notice_rows)
+    keys = [r["dedup_key"] for r in notice_rows]
+    id_of: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        inserted = await session.execute(
+            select(NoticeRow.dedup_key, NoticeRow.id).where(NoticeRow.dedup_key.in_(chunk))
+        )
+        id_of.update({k: i for k, i in inserted})
+    ids = [id_of[k] for k in keys]
+    all_lots = [dict(lot, notice_id=nid) for nid, lots in zip(ids, lot_rows, strict=True) for lot in lots]
+    if all_lots:
+        await session.execute(insert(LotRow), all_lots)
+    codes = [
+        {"notice_id": nid, "code": code, "deadline": row["deadline"]}
+        for nid, row, lots in zip(ids, notice_rows, lot_rows, strict=True)
+        for code in sorted(cpv_numbers(row["cpv"], *(lot["cpv"] for lot in lots)))
+    ]
+    if codes:
+        await session.execute(insert(NoticeCpv), codes)
+    texts = [
+        {
+            "notice_id": nid,
+            "deadline": row["deadline"],
+            "search_text": search_text(row["title"], row["buyer"], row["description"]),
+        }
+        for nid, row in zip(ids, notice_rows, strict=True)
+        if row["deadline"] is not None
+    ]
+    if texts:
+        await session.execute(insert(NoticeText), texts)
+    return ids
 
 
 def notice_values(

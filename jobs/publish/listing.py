@@ -1,154 +1,147 @@
-"""Open notices for the public: filters parsed from a URL's query (pure), the page of notices
-that match (one indexed query), and one notice with its lots and history.
+"""The public list of open notices: the page of notices that pass the filters, soonest
+deadline first, and the newest first for feeds.
 
 A notice is *open* when its newest version (no stored notice changes it) announces a
 competition, or changes one, and its deadline is ahead. Only ``suitable`` and ``possible``
-notices are listed. Filters: a category (its CPV prefixes, in the notice's or a lot's
-codes), a level, a deadline within so many days, and free text (every word must occur in
-the title, the buyer or the description; a long Danish word is searched by its stem, so
-"rengøring" also finds "rengøringsopgaver" and "vinduesrengøring", as in the bot).
+notices are listed (jobs/publish/filters.py has the filters).
+
+Speed (bench/bench_web.py, 100,000 notices): the list walks ``ix_notices_open`` from now, so
+the first page reads about as many notices as it shows; a category is a range scan of
+``notice_cpv`` (CPV codes as numbers, with the deadline), free text one "contains" per word
+on the lower-case text in ``notice_text`` (a narrow table with the deadline), both written by
+the store (jobs/listindex.py). The page is chosen by id first and only its 20 notices are
+read whole; the count stops at ``COUNT_CAP``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import snowballstemmer
-from sqlalchemy import Select, Text, cast, exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from jobs.classify.render import render_reason
 from jobs.db import Database
-from jobs.ingest.decide import changed_fields
-from jobs.models import LotRow, NoticeRow
-from jobs.rows import row_to_notice
+from jobs.listindex import prefix_range
+from jobs.models import LotRow, NoticeCpv, NoticeRow, NoticeText
+from jobs.publish.filters import LISTED_LEVELS, OPEN_TYPES, Filters, search_terms
 
-LISTED_LEVELS = ("suitable", "possible")
-OPEN_TYPES = ("competition", "change")
-LEVEL_WORDS = {"oplagt": "suitable", "suitable": "suitable", "mulig": "possible", "possible": "possible"}
-LEVEL_PARAM = {"suitable": "oplagt", "possible": "mulig"}
-DEADLINE_DAYS = (7, 14, 30, 60)
-MAX_TEXT = 100
-MAX_WORDS = 6
-MAX_PAGE = 1000
 COUNT_CAP = 1000  # counting stops here ("more than 1,000"): the count stays cheap on any table
 
 
-class FilterError(ValueError):
-    """A query parameter the section cannot use; the message names it (shown to the user)."""
+class _NoIndex(FunctionElement[Any]):
+    """A column's value, written so that SQLite's planner does not pick an index for it
+    (``+column``, SQLite's documented way). Without statistics SQLite takes an equality on an
+    indexed column for selective: it read every listed notice through ``ix_notices_level``
+    and sorted them, where walking ``ix_notices_open`` (deadline, id, level, notice_type, ...)
+    gives the rows in list order without reading them. PostgreSQL plans by statistics: the
+    plain column."""
 
-    def __init__(self, code: str, param: str, value: str) -> None:
-        super().__init__(f"{param}={value!r}: {code}")
-        self.code, self.param, self.value = code, param, value
-
-
-@dataclass(frozen=True)
-class Filters:
-    category: str | None = None
-    level: str | None = None  # suitable / possible; None: both
-    within_days: int | None = None
-    text: str = ""
-    page: int = 1
-
-    def params(self, **changes: Any) -> dict[str, str]:
-        """The filters as query parameters (Danish names), e.g. for links to other pages."""
-        f = replace(self, **changes)
-        out: dict[str, str] = {}
-        if f.category:
-            out["kategori"] = f.category
-        if f.level:
-            out["vurdering"] = LEVEL_PARAM[f.level]
-        if f.within_days:
-            out["frist"] = str(f.within_days)
-        if f.text:
-            out["q"] = f.text
-        if f.page > 1:
-            out["side"] = str(f.page)
-        return out
-
-    @property
-    def active(self) -> bool:
-        return bool(self.category or self.level or self.within_days or self.text)
+    name = "no_index"
+    inherit_cache = True
 
 
-def parse_filters(query: Mapping[str, str], categories: Sequence[str]) -> Filters:
-    """Filters from query parameters; empty ones mean "any". Raises FilterError."""
-    category = (query.get("kategori") or "").strip() or None
-    if category is not None and category not in categories:
-        raise FilterError("unknown_category", "kategori", category[:40])
-    level_word = (query.get("vurdering") or "").strip().lower()
-    level = None
-    if level_word:
-        if level_word not in LEVEL_WORDS:
-            raise FilterError("unknown_level", "vurdering", level_word[:20])
-        level = LEVEL_WORDS[level_word]
-    days_text = (query.get("frist") or "").strip()
-    within = None
-    if days_text:
-        if not (days_text.isascii() and days_text.isdigit()) or int(days_text) not in DEADLINE_DAYS:
-            raise FilterError("bad_deadline", "frist", days_text[:20])
-        within = int(days_text)
-    text = re.sub(r"\s+", " ", query.get("q") or "").strip()
-    if len(text) > MAX_TEXT:
-        raise FilterError("text_too_long", "q", text[:20])
-    page_text = (query.get("side") or "1").strip()
-    if not (page_text.isascii() and page_text.isdigit()) or not 1 <= int(page_text) <= MAX_PAGE:
-        raise FilterError("bad_page", "side", page_text[:20])
-    return Filters(category, level, within, text, int(page_text))
+@compiles(_NoIndex)
+def _plain(element: _NoIndex, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
 
 
-def search_terms(text: str) -> list[str]:
-    """The lower-case strings every one of which must occur: a long word's Danish stem
-    (at least five letters), a short word as written."""
-    terms: list[str] = []
-    danish = snowballstemmer.stemmer("danish")  # as written: the stored text has its æ, ø and å
-    for word in re.findall(r"\w+", text.lower())[:MAX_WORDS]:
-        term = danish.stemWord(word) if len(word) >= 6 else word
-        term = term if len(term) >= 5 else word
-        if term not in terms:
-            terms.append(term)
-    return terms
+@compiles(_NoIndex, "sqlite")
+def _unary_plus(element: _NoIndex, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+@asynccontextmanager
+async def _reading(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for the list's queries. On PostgreSQL each is planned for its values: after
+    five runs of a prepared statement PostgreSQL may switch to a generic plan, which does not
+    know how many notices are open now or how large a category is, and picked plans 3-5 times
+    slower here (bench/bench_web.py --pg)."""
+    async with db.sessions() as s:
+        if db.is_postgres:
+            await s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        yield s
 
 
-def _contains(column: Any, term: str) -> ColumnElement[bool]:
-    """Case-insensitive "contains" on both databases (SQLite's lower() knows only ASCII, so
-    the capitalised and upper-case forms are tried as written too)."""
-    forms = {term, term[:1].upper() + term[1:], term.upper()}
-    return or_(func.lower(column).like(_like(term), escape="\\"), *(column.like(_like(f), escape="\\") for f in forms))
+class _Contains(FunctionElement[bool]):
+    """``text`` contains ``word`` (both lower case): ``strpos`` on PostgreSQL, a quarter
+    faster there than ``LIKE`` on non-ASCII words; ``LIKE`` (with the word's ``%``, ``_`` and
+    ``/`` escaped) on SQLite, where ``instr`` is the slower one."""
+
+    name = "contains"
+    inherit_cache = True
+
+    def __init__(self, text: Any, word: str) -> None:
+        pattern = "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        super().__init__(text, literal(word), literal(pattern))
 
 
-def _cpv_prefix(column: Any, prefix: str) -> ColumnElement[bool]:
-    """A CPV code in a JSON list starting with ``prefix`` (the list's text holds ``"90910000"``)."""
-    return cast(column, Text).like('%"' + prefix + "%")  # prefixes are digits (config is validated)
+@compiles(_Contains)
+def _like(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    text, _, pattern = element.clauses.clauses
+    return f"{compiler.process(text, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '/'"
+
+
+@compiles(_Contains, "postgresql")
+def _strpos(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    text, word, _ = element.clauses.clauses
+    return f"strpos({compiler.process(text, **kw)}, {compiler.process(word, **kw)}) > 0"
+
+
+def _category(codes: Sequence[str], now: datetime, until: datetime | None) -> ColumnElement[bool]:
+    """The notice or one of its lots has a CPV code with one of the prefixes (notice_cpv)."""
+    ranges = [prefix_range(p) for p in codes]
+    in_range = [and_(NoticeCpv.code >= low, NoticeCpv.code < high) for low, high in ranges if high > low]
+    if not in_range:
+        return false()
+    sub = select(NoticeCpv.notice_id).where(NoticeCpv.deadline > now, or_(*in_range))
+    if until is not None:
+        sub = sub.where(NoticeCpv.deadline <= until)
+    # SQLite: keep walking the open-list index in order and test each id against the list
+    # (at most every open notice, read from the index alone), rather than reading every open
+    # notice of a broad category by id and sorting them all
+    return _NoIndex(NoticeRow.id).in_(sub)
+
+
+def _text(terms: Sequence[str], now: datetime, until: datetime | None) -> ColumnElement[bool]:
+    """Every term occurs in the notice's search text. ``notice_text`` is a narrow table in
+    deadline order (on SQLite): the open notices' texts are one range, read without the rest
+    of each notice; as with a category, SQLite walks the open-list index and tests each id."""
+    t = NoticeText
+    sub = select(t.notice_id).where(t.deadline > now, *(_Contains(t.search_text, w) for w in terms))
+    if until is not None:
+        sub = sub.where(t.deadline <= until)
+    return _NoIndex(NoticeRow.id).in_(sub)
 
 
 def open_query(f: Filters, now: datetime, prefixes: Mapping[str, Sequence[str]]) -> Select[Any]:
+    """The ids of the open notices that pass the filters (no order, no page)."""
     n = NoticeRow
     newer = aliased(NoticeRow)
-    q = select(n).where(
+    until = now + timedelta(days=f.within_days) if f.within_days else None
+    q = select(n.id).where(
         n.deadline > now,
-        n.level.in_([f.level] if f.level else LISTED_LEVELS),
+        _NoIndex(n.level).in_([f.level] if f.level else LISTED_LEVELS),
         n.notice_type.in_(OPEN_TYPES),
-        ~exists().where(newer.changes_notice_id == n.id),
+        ~select(newer.id).where(newer.changes_notice_id == n.id).exists(),  # index only
     )
-    if f.within_days:
-        q = q.where(n.deadline <= now + timedelta(days=f.within_days))
+    if until is not None:
+        q = q.where(n.deadline <= until)
     if f.category:
-        codes = prefixes.get(f.category, ())
-        in_lot = exists().where(LotRow.notice_id == n.id, or_(*(_cpv_prefix(LotRow.cpv, p) for p in codes)))
-        q = q.where(or_(*(_cpv_prefix(n.cpv, p) for p in codes), in_lot))
-    for term in search_terms(f.text):
-        q = q.where(or_(_contains(n.title, term), _contains(n.buyer, term), _contains(n.description, term)))
+        q = q.where(_category(prefixes.get(f.category, ()), now, until))
+    terms = search_terms(f.text)
+    if terms:
+        q = q.where(_text(terms, now, until))
     return q
 
 
@@ -173,9 +166,14 @@ class Card:
     published_at: datetime | None
     cpv: tuple[str, ...] = ()
     description: str = ""
+    language: str = "da"  # of the source's text (ISO 639-1, checked)
 
     def title_in(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title
+
+    def title_lang(self, lang: str) -> str:
+        """The language of ``title_in(lang)`` (for a ``lang`` attribute where it differs)."""
+        return "en" if lang == "en" and self.title_en else self.language
 
 
 @dataclass(frozen=True)
@@ -214,131 +212,58 @@ def card_of(row: NoticeRow, lots: int) -> Card:
         published_at=row.published_at,
         cpv=tuple(row.cpv or ()),
         description=row.description,
+        language=row.language if re.fullmatch(r"[a-z]{2,3}", row.language or "") else "da",
     )
 
 
 async def open_notices(
     db: Database, f: Filters, *, now: datetime, prefixes: Mapping[str, Sequence[str]], per_page: int
 ) -> Page:
-    """The page of open notices that pass the filters, soonest deadline first."""
-    q = open_query(f, now, prefixes)
+    """The page of open notices that pass the filters, soonest deadline first.
+
+    One query gives the ids of the first ``COUNT_CAP + 1`` in order: the count, and the page
+    if it lies within them (a filter that few notices pass is not read twice); a page beyond
+    them is a query of its own."""
+    ordered = open_query(f, now, prefixes).order_by(NoticeRow.deadline, NoticeRow.id)
+    start = (f.page - 1) * per_page
+    async with _reading(db) as s:
+        first = (await s.scalars(ordered.limit(COUNT_CAP + 1))).all()
+        if start + per_page < len(first) or len(first) <= COUNT_CAP:
+            ids = first[start : start + per_page + 1]
+        else:
+            ids = (await s.scalars(ordered.offset(start).limit(per_page + 1))).all()
+        cards = await _cards(s, ids[:per_page])
+    return Page(tuple(cards), len(first), f.page, per_page, has_next=len(ids) > per_page)
+
+
+async def feed_items(
+    db: Database, f: Filters, *, now: datetime, prefixes: Mapping[str, Sequence[str]], limit: int = 100
+) -> list[Card]:
+    """The open notices of the filters for a feed: the newest first seen first."""
+    q = open_query(replace(f, page=1), now, prefixes)
+    async with _reading(db) as s:
+        # SQLite: sort the open notices (from the index) rather than walk every notice ever
+        # stored by first_seen_at until enough open ones pass the filters
+        newest = q.order_by(_NoIndex(NoticeRow.first_seen_at).desc(), NoticeRow.id.desc())
+        ids = (await s.scalars(newest.limit(limit))).all()
+        return await _cards(s, ids)
+
+
+async def stored_notices(db: Database) -> int:
+    """How many notices are stored at all (an empty list says so, to a newcomer)."""
     async with db.sessions() as s:
-        rows = (
-            await s.scalars(
-                q.order_by(NoticeRow.deadline, NoticeRow.id).offset((f.page - 1) * per_page).limit(per_page + 1)
-            )
-        ).all()
-        ids = [r.id for r in rows[:per_page]]
-        lots = (
-            dict(
-                (
-                    await s.execute(
-                        select(LotRow.notice_id, func.count())
-                        .where(LotRow.notice_id.in_(ids))
-                        .group_by(LotRow.notice_id)
-                    )
-                ).all()
-            )
-            if ids
-            else {}
-        )
-        counted = q.with_only_columns(NoticeRow.id).limit(COUNT_CAP + 1).subquery()
-        total = int(await s.scalar(select(func.count()).select_from(counted)) or 0)
-    items = tuple(card_of(r, int(lots.get(r.id, 0))) for r in rows[:per_page])
-    return Page(items, total, f.page, per_page, has_next=len(rows) > per_page)
+        return int(await s.scalar(select(func.count()).select_from(NoticeRow)) or 0)
 
 
-# ------------------------------------------------------------------------ one notice
-
-
-@dataclass(frozen=True)
-class LotView:
-    lot_id: str
-    title: str
-    description: str
-    value: Decimal | None
-    currency: str | None
-    deadline: datetime | None
-    level: str | None
-    score: int | None
-    reasons: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class Version:
-    """One stored version of a procedure, oldest first, with what it changed."""
-
-    id: int
-    notice_type: str
-    first_seen_at: datetime
-    published_at: datetime | None
-    deadline: datetime | None
-    changed: tuple[str, ...]  # field names (decide.changed_fields), "cancelled" first
-
-
-@dataclass(frozen=True)
-class NoticeDetail:
-    card: Card
-    lots: tuple[LotView, ...]
-    history: tuple[Version, ...]
-    current_id: int  # the newest version (may differ from the one asked for)
-    is_open: bool
-
-
-MAX_CHAIN = 50
-
-
-async def notice_detail(db: Database, notice_id: int, *, now: datetime) -> NoticeDetail | None:
-    async with db.sessions() as s:
-        row = await s.get(NoticeRow, notice_id, options=[selectinload(NoticeRow.lots)])
-        if row is None:
-            return None
-        chain = {row.id: row}
-        root = row
-        while root.changes_notice_id is not None and root.changes_notice_id not in chain and len(chain) < MAX_CHAIN:
-            parent = await s.get(NoticeRow, root.changes_notice_id, options=[selectinload(NoticeRow.lots)])
-            if parent is None:
-                break
-            chain[parent.id] = parent
-            root = parent
-        frontier = [root.id]
-        while frontier and len(chain) < MAX_CHAIN:
-            children = (
-                await s.scalars(
-                    select(NoticeRow)
-                    .where(NoticeRow.changes_notice_id.in_(frontier))
-                    .options(selectinload(NoticeRow.lots))
-                    .limit(MAX_CHAIN)
-                )
-            ).all()
-            frontier = [c.id for c in children if c.id not in chain]
-            chain.update({c.id: c for c in children})
-        versions = sorted(chain.values(), key=lambda r: r.id)
-        history = []
-        previous: NoticeRow | None = None
-        for v in versions:
-            changed: list[str] = (
-                changed_fields(row_to_notice(previous), row_to_notice(v)) if previous is not None else []
-            )
-            history.append(Version(v.id, v.notice_type, v.first_seen_at, v.published_at, v.deadline, tuple(changed)))
-            previous = v
-        current = versions[-1]
-        lots = tuple(
-            LotView(
-                lot.lot_id,
-                lot.title,
-                lot.description,
-                lot.value,
-                lot.currency,
-                lot.deadline,
-                lot.level,
-                lot.score,
-                tuple(lot.reasons or ()),
-            )
-            for lot in row.lots
-        )
-        is_open = current.notice_type in OPEN_TYPES and current.deadline is not None and current.deadline > now
-        return NoticeDetail(card_of(row, len(row.lots)), lots, tuple(history), current.id, is_open)
+async def _cards(s: AsyncSession, ids: Sequence[int]) -> list[Card]:
+    """The cards of these notices, in this order (one query: the rows and their lot counts)."""
+    if not ids:
+        return []
+    lots = select(func.count()).where(LotRow.notice_id == NoticeRow.id).scalar_subquery()
+    rows = {
+        row.id: (row, count) for row, count in await s.execute(select(NoticeRow, lots).where(NoticeRow.id.in_(ids)))
+    }
+    return [card_of(*rows[i]) for i in ids if i in rows]
 
 
 # ------------------------------------------------------------------------ reasons in words
@@ -356,27 +281,3 @@ def reason_sentences(reasons: Sequence[Mapping[str, Any]], lang: str, *, limit: 
         if len(out) >= limit:
             break
     return out
-
-
-async def feed_items(
-    db: Database, f: Filters, *, now: datetime, prefixes: Mapping[str, Sequence[str]], limit: int = 100
-) -> list[Card]:
-    """The open notices of the filters for a feed: the newest first seen first."""
-    q = open_query(replace(f, page=1), now, prefixes)
-    async with db.sessions() as s:
-        rows = (await s.scalars(q.order_by(NoticeRow.first_seen_at.desc(), NoticeRow.id.desc()).limit(limit))).all()
-        ids = [r.id for r in rows]
-        lots = (
-            dict(
-                (
-                    await s.execute(
-                        select(LotRow.notice_id, func.count())
-                        .where(LotRow.notice_id.in_(ids))
-                        .group_by(LotRow.notice_id)
-                    )
-                ).all()
-            )
-            if ids
-            else {}
-        )
-    return [card_of(r, int(lots.get(r.id, 0))) for r in rows]
