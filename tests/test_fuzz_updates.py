@@ -697,7 +697,11 @@ async def test_random_updates_break_nothing(fuzz_db: str, fake_bot_api: FakeBotA
         for e, said in refusals:
             sent = [m for m in said if m.startswith("sendMessage")]  # asking Telegram who the admins are is fine
             assert len(sent) == 1 and ("administrator" in sent[0] or sent[0] in not_subscribed), (e, said)
-        assert sum(any("administrator" in m for m in said) for _, said in refusals) >= count // 500
+        # Enough refusals to have tested something. Which of the two answers each got depends on
+        # whether an administrator had stopped the group before (the random stream follows the
+        # buttons the bot sent, so it is not the same from run to run); the "only administrators"
+        # wording itself is checked deterministically in tests/test_real_use.py.
+        assert len(refusals) >= count // 500, len(refusals)
         assert migrated and new_group in {c for c in chats}
 
         # 7. Edits get no answer; a sticker gets the short reply in a private chat, nothing in a group.
