@@ -208,7 +208,7 @@ async def run_case(
             # what the bot uses: the in-process RateLimiter, or on PostgreSQL the shared one
             limiter = RateLimiter(d.rate_per_second, d.per_chat_seconds) if local_limiter else make_limiter(d, db)
             async with Bot(fake.token, base_url=fake.base_url) as bot:
-                notifier = TelegramNotifier(bot, clock=utcnow, tz=d.timezone, sectors=settings.classifier.sectors)
+                notifier = TelegramNotifier(bot, clock=utcnow, tz=d.timezone)
                 runtime = open_runtime(settings, db=db, notifier=notifier)
                 rt = await runtime.__aenter__()
                 t0 = time.monotonic()

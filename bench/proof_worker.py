@@ -54,7 +54,7 @@ async def run(args: argparse.Namespace) -> None:
     db = await open_database(args.db, schema=args.schema)
     bot = Bot(DEFAULT_TOKEN, base_url=args.api)
     await bot.initialize()
-    notifier = TelegramNotifier(bot, clock=utcnow, tz=settings.delivery.timezone, sectors=settings.classifier.sectors)
+    notifier = TelegramNotifier(bot, clock=utcnow, tz=settings.delivery.timezone)
     runtime = open_runtime(settings, db=db, notifier=notifier)
     rt = await runtime.__aenter__()  # open for the life of this worker process
     limiter: Limiter = (

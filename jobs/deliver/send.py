@@ -258,7 +258,7 @@ async def _send_one(
     except Exception as e:  # the notifier should classify, but never lose the row
         log.exception("notifier failed on outbox row %s", oid)
         result = SendResult(Outcome.TRANSIENT, error=f"{type(e).__name__}: {e}")
-    _answered(limiter, delivery.chat_id)
+    await limiter.answered(delivery.chat_id)
     if result.outcome is Outcome.RETRY_AFTER:
         limiter.pause(result.retry_after or 1.0)
         # retry this very row after the pause (later messages to the chat wait for it)
@@ -267,15 +267,8 @@ async def _send_one(
         if not await lease.holds(oid, queue):
             return
         result = await _deliver(notifier, delivery)
-        _answered(limiter, delivery.chat_id)
+        await limiter.answered(delivery.chat_id)
     await record(rt, oid, result, report)
-
-
-def _answered(limiter: Limiter, chat_id: int) -> None:
-    """Tell a limiter that can use it (``RateLimiter.sent``) that the chat's message was answered."""
-    sent = getattr(limiter, "sent", None)
-    if sent is not None:
-        sent(chat_id)
 
 
 async def _deliver(notifier: Notifier, delivery: Delivery) -> SendResult:
