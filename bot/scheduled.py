@@ -16,6 +16,7 @@ from bot.deps import Context, Deps, deps_of
 from jobs.classify.engine import rules_version
 from jobs.deliver.digest import build_digests
 from jobs.deliver.send import drain_outbox
+from jobs.deliver.workers import heartbeat
 from jobs.ingest.poll import poll_due_sources
 from jobs.ingest.rescore import rescore_all
 from jobs.ops.retention import prune
@@ -48,6 +49,11 @@ def leader_only(job: Job) -> Job:
 async def leader_job(context: Context) -> None:
     """Keep the lead, or try to take it (a standby becomes leader when the leader dies)."""
     await deps_of(context).leadership.tick()
+
+
+async def heartbeat_job(context: Context) -> None:
+    """This process is alive: the messages it claimed stay its own (the first run registers it)."""
+    await heartbeat(deps_of(context).rt)
 
 
 @leader_only
@@ -159,6 +165,8 @@ def schedule(app: Application, *, poll_seconds: float, send_seconds: float, firs
     jq.run_repeating(
         leader_job, interval=leader_seconds, first=leader_seconds, name="leader", job_kwargs={"id": "leader", **opts}
     )
+    beat = deps_of_app(app).settings.delivery.worker_timeout_seconds / 4
+    jq.run_repeating(heartbeat_job, interval=beat, first=0, name="heartbeat", job_kwargs={"id": "heartbeat", **opts})
     jq.run_repeating(poll_job, interval=poll_seconds, first=first, name="poll", job_kwargs={"id": "poll", **opts})
     jq.run_repeating(send_job, interval=send_seconds, first=first, name="send", job_kwargs={"id": "send", **opts})
     jq.run_repeating(digest_job, interval=60, first=first, name="digest", job_kwargs={"id": "digest", **opts})
