@@ -27,7 +27,7 @@ for ``few chats``, which prints the fastest schedule the per-chat gap allows ins
 429s from the fake (target 0), and the smallest gap between two messages to one
 chat as the server saw it (must be ≥ 1 s).
 
-Run: python -m bench.bench_send [--messages 500] [--pg [--local-limiter]] [--latency 0.1]
+Run: python -m bench.bench_send [--messages 500] [--pg [--local-limiter] [--skip-sqlite]] [--latency 0.1]
      (--pg also runs on PostgreSQL at $UDBUDSBOT_TEST_PG_URL, default
      postgresql+asyncpg://postgres@127.0.0.1:5432/test, in a throwaway schema;
      --local-limiter uses the in-process RateLimiter there instead of the shared one)
@@ -319,11 +319,15 @@ async def main_async(args: argparse.Namespace) -> int:
     ]
     per_chat_s = settings.delivery.per_chat_seconds
     with tempfile.TemporaryDirectory() as tmp:
+        if args.skip_sqlite:
+            cases_sqlite: list[tuple[str, int, int, float]] = []
+        else:
+            cases_sqlite = cases
         # warm-up, not reported: first-use costs (imports, Babel's locale data, SQL compilation
         # caches, the first connections) belong to the start of the process, not to its pace
         warm = await run_case("warm-up", "sqlite", f"sqlite+aiosqlite:///{tmp}/warm.sqlite3", None, 30, 1, 0.0, inproc)
         print(f"(warm-up: {warm.report.sent} messages in {warm.elapsed:.2f} s, not counted)")
-        for i, (name, chats, per_chat, latency) in enumerate(cases):
+        for i, (name, chats, per_chat, latency) in enumerate(cases_sqlite):
             url = f"sqlite+aiosqlite:///{tmp}/send{i}.sqlite3"
             ok = show(await run_case(name, "sqlite", url, None, chats, per_chat, latency, inproc), rate, per_chat_s)
             args.all_ok &= ok
@@ -356,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="PostgreSQL too with the in-process RateLimiter, not the shared one",
     )
+    ap.add_argument("--skip-sqlite", action="store_true", help="only the PostgreSQL cases (with --pg)")
     ap.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.serve_fake:
