@@ -224,3 +224,38 @@ async def test_claims_of_a_killed_process_are_sent_well_within_the_lease(
             if p.stdout is not None:
                 p.stdout.close()
         await db.close()
+
+
+async def test_the_bot_takes_back_a_dead_predecessors_claim_at_start_and_leaves_cleanly(
+    db_url: str, fake_bot_api: FakeBotAPI
+) -> None:
+    """The real Application (bot/scheduled.py's heartbeat job, bot/ops.py's shutdown): a message
+    its killed predecessor had claimed goes out within seconds, not after the 120 s lease."""
+    from jobs.db import open_database
+    from tests.botkit import bot_settings, running_bot
+    from tests.conftest import reset_postgres
+
+    schema = None
+    if db_url.startswith("postgresql"):
+        await reset_postgres(db_url)
+        schema = PG_SCHEMA
+    start = datetime.fromisoformat("2026-11-30T09:00:00+00:00")  # running_bot's clock
+    db = await open_database(db_url, schema=schema)
+    try:
+        dead = await add_worker(db, HOST, finished_pid(), start - timedelta(seconds=1))
+        await claimed_rows(db, 1, worker_id=dead, at=start - timedelta(seconds=1))
+    finally:
+        await db.close()
+    async with running_bot(bot_settings(db_url, fake_bot_api), fake_bot_api, schedule_jobs=True) as bot:
+        t0 = time.monotonic()
+        await fake_bot_api.wait_for_sent(9000, 1, timeout=30)
+        assert time.monotonic() - t0 < 60  # well within the lease
+        async with bot.deps.rt.db.sessions() as s:
+            workers = list((await s.scalars(select(WorkerRow.pid))).all())
+        assert workers == [os.getpid()], bot.errors
+    db = await open_database(db_url, schema=schema)
+    try:
+        async with db.sessions() as s:
+            assert (await s.scalar(select(func.count()).select_from(WorkerRow))) == 0
+    finally:
+        await db.close()

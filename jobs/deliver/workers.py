@@ -127,6 +127,12 @@ async def start_worker(rt: Runtime) -> Worker:
     return worker
 
 
+async def ensure_worker(rt: Runtime) -> Worker:
+    """This process's worker, registered now if it is not yet (before its first claim)."""
+    worker = current(rt)
+    return worker if worker is not None else await start_worker(rt)
+
+
 async def heartbeat(rt: Runtime) -> None:
     """This process is alive (registering it if it is not yet, or again if it was given up)."""
     worker = current(rt)
