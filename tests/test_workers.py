@@ -20,7 +20,15 @@ from sqlalchemy import func, insert, select, update
 from jobs.config import DeliverySettings, Settings
 from jobs.db import Database
 from jobs.deliver.send import claim, release_stale
-from jobs.deliver.workers import WorkerSeen, current, dead_workers, heartbeat, start_worker, stop_worker
+from jobs.deliver.workers import (
+    WorkerSeen,
+    current,
+    dead_workers,
+    heartbeat,
+    start_worker,
+    stop_worker,
+    this_host,
+)
 from jobs.models import OutboxRow, WorkerRow
 from jobs.runtime import open_runtime
 from tests.conftest import PG_SCHEMA, ROOT
@@ -28,7 +36,7 @@ from tests.fakebotapi import FakeBotAPI
 from tests.scalekit import add_broadcast, add_subscribers
 
 T0 = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
-HOST = socket.gethostname()
+HOST = this_host()
 
 
 def test_which_workers_are_dead() -> None:
@@ -186,7 +194,7 @@ async def test_claims_of_a_killed_process_are_sent_well_within_the_lease(
     try:
         await add_broadcast(db, list(subs.values()), "b:kill", "Til alle", datetime.now(UTC))
         victim = procs[0]
-        victim_claim = f"{HOST}:{victim.pid}"
+        victim_claim = f"{socket.gethostname()}:{victim.pid}"
 
         async def victim_holds_claims() -> bool:
             async with db.sessions() as s:

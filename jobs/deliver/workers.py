@@ -7,7 +7,7 @@ claiming worker's id on each row it claims (``outbox.worker_id``), and at every 
 the rows of dead workers (:func:`release_dead`):
 
 * a worker whose heartbeat is older than ``worker_timeout_seconds`` (any host);
-* a worker on this host whose process is gone (``kill -9``; the pid no longer exists), or which
+* a worker on this host (and pid namespace) whose process is gone (``kill -9``; the pid no longer exists), or which
   has this very process's pid under another id (a container restarted with the same pid): its
   previous incarnation;
 * at start-up, when no other worker is alive, every row still claimed (also by a sender that
@@ -76,6 +76,16 @@ def dead_workers(
     return dead
 
 
+def this_host() -> str:
+    """Where pids mean the same: the host name and, on Linux, the pid namespace (containers
+    sharing a host name, e.g. with host networking, each have their own pids)."""
+    try:
+        ns = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        ns = ""
+    return f"{socket.gethostname()} {ns}".strip()[:255]
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with ``pid`` exists on this host."""
     try:
@@ -114,7 +124,7 @@ def current(rt: Runtime) -> Worker | None:
 async def start_worker(rt: Runtime) -> Worker:
     """Register this process, and take back at once what dead processes held."""
     now = rt.clock()
-    host, pid = socket.gethostname()[:255], os.getpid()
+    host, pid = this_host(), os.getpid()
     async with rt.db.sessions.begin() as s:
         wid = await s.scalar(
             insert(WorkerRow).values(host=host, pid=pid, started_at=now, heartbeat_at=now).returning(WorkerRow.id)
@@ -184,7 +194,7 @@ async def release_dead(rt: Runtime, *, starting: bool = False) -> int:
             now=rt.clock(),
             timeout=rt.settings.delivery.worker_timeout_seconds,
             me=me,
-            host=socket.gethostname()[:255],
+            host=this_host(),
             pid=os.getpid(),
             pid_alive=pid_alive,
         )
