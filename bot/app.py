@@ -59,6 +59,7 @@ def build_application(
         )
         engine = AsyncExitStack()
         rt = await engine.enter_async_context(open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema))
+        notifier.db = rt.db  # a group upgraded unseen is moved when a message meets it (bot/sender.py)
         app.bot_data.deps = Deps(
             settings=settings,
             rt=rt,

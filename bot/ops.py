@@ -32,6 +32,7 @@ from telegram import Update
 
 from jobs.config import TelegramSettings
 from jobs.db import Database
+from jobs.deliver.workers import stop_worker
 from jobs.errors import ConfigError
 from jobs.ops.leader import Leadership, make_leadership
 from jobs.ops.metrics import CONTENT_TYPE, ProcessMetrics, Snapshot, render, snapshot
@@ -195,6 +196,7 @@ async def stop_ops(app: Any) -> None:
         await deps.ops_server.stop()
         deps.ops_server = None
     await deps.leadership.close()
+    await stop_worker(deps.rt)  # what this process still claims goes back at once
     close = getattr(deps.limiter, "close", None)  # the shared limiter holds a connection
     if close is not None:
         await close()

@@ -16,6 +16,7 @@ from bot.deps import Context, Deps, deps_of
 from jobs.classify.engine import rules_version
 from jobs.deliver.digest import build_digests
 from jobs.deliver.send import drain_outbox
+from jobs.deliver.workers import ensure_worker, heartbeat
 from jobs.ingest.poll import poll_due_sources
 from jobs.ingest.rescore import rescore_all
 from jobs.ops.retention import prune
@@ -50,6 +51,11 @@ async def leader_job(context: Context) -> None:
     await deps_of(context).leadership.tick()
 
 
+async def heartbeat_job(context: Context) -> None:
+    """This process is alive: the messages it claimed stay its own (the first run registers it)."""
+    await heartbeat(deps_of(context).rt)
+
+
 @leader_only
 async def poll_job(context: Context) -> None:
     deps = deps_of(context)
@@ -66,6 +72,7 @@ async def send_job(context: Context) -> None:
     jobs at shutdown, and systemd's stop timeout would otherwise kill it mid-batch.
     """
     deps = deps_of(context)
+    await ensure_worker(deps.rt)  # claims carry this process's worker id (jobs/deliver/workers.py)
     until = _time.monotonic() + SEND_JOB_SECONDS
     while True:
         report = await drain_outbox(deps.rt, deps.notifier, deps.limiter, max_rounds=1)
@@ -158,6 +165,10 @@ def schedule(app: Application, *, poll_seconds: float, send_seconds: float, firs
     leader_seconds = deps_of_app(app).settings.ops.leader_check_seconds
     jq.run_repeating(
         leader_job, interval=leader_seconds, first=leader_seconds, name="leader", job_kwargs={"id": "leader", **opts}
+    )
+    beat = deps_of_app(app).settings.delivery.worker_timeout_seconds / 4
+    jq.run_repeating(
+        heartbeat_job, interval=beat, first=first / 2, name="heartbeat", job_kwargs={"id": "heartbeat", **opts}
     )
     jq.run_repeating(poll_job, interval=poll_seconds, first=first, name="poll", job_kwargs={"id": "poll", **opts})
     jq.run_repeating(send_job, interval=send_seconds, first=first, name="send", job_kwargs={"id": "send", **opts})

@@ -188,6 +188,7 @@ class DeliverySettings:
     retry_base_seconds: float = 5.0
     retry_max_seconds: float = 3600.0
     lease_seconds: float = 120.0
+    worker_timeout_seconds: float = 10.0  # a sender silent this long is dead: its claims go back
     batch_size: int = 50
     tick_seconds: float = 2.0
     shared_rate_limit: bool = True  # PostgreSQL: hold the rate across processes (jobs/deliver/pgratelimit.py)
@@ -199,6 +200,8 @@ class DeliverySettings:
             raise ValueError("digest_hour must be 0-23")
         if self.daily_cap < 1 or self.digest_max_items < 1 or self.batch_size < 1:
             raise ValueError("daily_cap, digest_max_items and batch_size must be at least 1")
+        if self.worker_timeout_seconds <= 0:
+            raise ValueError("worker_timeout_seconds must be above 0")
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,7 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
+    worker_id: Mapped[int | None] = mapped_column(Integer)  # workers.id of the claiming process
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -378,6 +379,18 @@ class AdviceRequest(Base):
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class WorkerRow(Base):
+    """A running process that sends (jobs/deliver/workers.py): its heartbeat vouches for its claims."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
 
 
 class RateLimitState(Base):

@@ -709,6 +709,8 @@ class FakeBotAPI:
         self._resets: list[_Reset] = []
         self._blocked: set[str] = set()
         self._delays: dict[str, float] = {}
+        self._first_delays: dict[str, float] = {}  # method -> delay of its first call to each chat
+        self._first_seen: set[tuple[str, str]] = set()
         self._flood: _Flood | None = None
         self._flood_events: list[FloodEvent] = []
         self.connection_resets = 0
@@ -1278,6 +1280,15 @@ class FakeBotAPI:
             else:
                 self._delays.pop(method.lower(), None)
 
+    def delay_first_per_chat(self, method: str, seconds: float) -> None:
+        """Answer the first call of ``method`` to each chat only after ``seconds`` (a request
+        slowed on its way to Telegram; the next one to the chat arrives on time); 0 removes it."""
+        with self._lock:
+            if seconds > 0:
+                self._first_delays[method.lower()] = seconds
+            else:
+                self._first_delays.pop(method.lower(), None)
+
     def clear_faults(self) -> None:
         """Remove every injected failure, reset, block, delay and flood limit."""
         with self._lock:
@@ -1285,6 +1296,7 @@ class FakeBotAPI:
             self._resets.clear()
             self._blocked.clear()
             self._delays.clear()
+            self._first_delays.clear()
             self._flood = None
 
     @property
@@ -1548,6 +1560,9 @@ class FakeBotAPI:
         with self._lock:
             self._calls.append(Call(method, params, time.monotonic()))
             delay = self._delays.get(lower, 0.0) + self._delays.get("*", 0.0)
+            if lower in self._first_delays and (lower, str(params.get("chat_id"))) not in self._first_seen:
+                self._first_seen.add((lower, str(params.get("chat_id"))))
+                delay += self._first_delays[lower]
             reset = self._take_reset(lower)
         if delay:
             time.sleep(delay)

@@ -141,3 +141,32 @@ async def test_the_limiter_is_shared_only_on_postgresql_and_when_configured(pg_o
     finally:
         await sqlite.close()
         await postgres.close()
+
+
+async def test_the_shared_limiter_keeps_the_per_chat_gap_from_telegrams_answer(
+    pg_only_url: str, fake_bot_api: FakeBotAPI
+) -> None:
+    """Few chats, several messages each, the first request to each chat slowed on its way:
+    counted from the grant, the next message would arrive less than a second after it."""
+    db = await open_database(pg_only_url, schema=PG_SCHEMA)
+    now = datetime.now(UTC)
+    chats = [7001, 7002, 7003]
+    subs = await add_subscribers(db, chats, now)
+    for n in range(3):
+        await add_broadcast(db, list(subs.values()), f"b:{n}", f"Besked {n}", now)
+    fake_bot_api.flood_limit(30, 1)  # Telegram's limits: 30/s overall, one per second per chat
+    fake_bot_api.delay_first_per_chat("sendMessage", 0.4)
+    settings = Settings()
+    limiter = make_limiter(settings.delivery, db)
+    assert isinstance(limiter, SharedRateLimiter)
+    try:
+        async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as bot:
+            notifier = TelegramNotifier(bot, clock=utcnow, tz="Europe/Copenhagen")
+            async with open_runtime(settings, db=db, notifier=notifier) as rt:
+                report = await drain_outbox(rt, notifier, limiter)
+    finally:
+        await limiter.close()
+        await db.close()
+    assert fake_bot_api.flood_429s == 0, fake_bot_api.flood_events
+    assert report.sent == 9 and report.rate_limited == 0
+    assert [sorted(fake_bot_api.messages_to(c)) for c in chats] == [[f"Besked {n}" for n in range(3)]] * 3

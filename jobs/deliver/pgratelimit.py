@@ -7,7 +7,11 @@ two small tables instead and grants each message in one atomic statement:
 * ``rate_limit`` (one row per limiter name): ``next_at``, the database time (epoch seconds) of
   the next free global slot, and ``paused_until``, set by a 429 (``retry_after``) so that
   *every* process waits;
-* ``rate_limit_chats``: the next time each chat may get a message (``per_chat_seconds``).
+* ``rate_limit_chats``: the next time each chat may get a message (``per_chat_seconds``),
+  reserved by the grant and set again when Telegram answers (:meth:`SharedRateLimiter.answered`):
+  requests reach Telegram after delays that vary, so a gap counted from the grants alone lets
+  two messages to one chat arrive closer than ``per_chat_seconds`` (Telegram answers 429);
+  counted from the answer, which comes after the request arrived, the gap holds.
 
 A grant is an ``UPDATE ... WHERE next_at <= now AND paused_until <= now`` on the one global
 row: concurrent grants serialise on its row lock, and a loser re-checks the condition against
@@ -63,6 +67,11 @@ GRANT = text(
     FROM rate_limit AS r, t, c WHERE r.name = :name
     """
 )
+# Telegram answered: the chat's next message waits a full gap from now (a later gap stays).
+ANSWERED = text(
+    "INSERT INTO rate_limit_chats (chat_id, next_at) VALUES (:chat, extract(epoch FROM clock_timestamp()) + :per_chat) "
+    "ON CONFLICT (chat_id) DO UPDATE SET next_at = greatest(rate_limit_chats.next_at, excluded.next_at)"
+)
 PAUSE = text(
     "UPDATE rate_limit SET paused_until = greatest(paused_until, extract(epoch FROM clock_timestamp()) + :seconds) "
     "WHERE name = :name"
@@ -101,6 +110,7 @@ class SharedRateLimiter:
         self._prune_every = prune_every_seconds
         self._pruned_at = monotonic()
         self._lock = asyncio.Lock()  # one acquire at a time per process, like the local limiter
+        self._conn_lock = asyncio.Lock()  # one statement at a time on the connection
         self._conn: AsyncConnection | None = None
         self.grants = 0
         self.denials = 0
@@ -132,6 +142,18 @@ class SharedRateLimiter:
                     self._remember(chat_id, chat_wait)
                 # lost a race (wait <= 0) or must wait: ask again when a grant can succeed
                 await self._sleep(max(wait, 0.0) + random.uniform(0, self.interval / 4))
+
+    async def answered(self, chat_id: int) -> None:
+        """Telegram answered the message to ``chat_id``: the gap to its next one counts from now,
+        for every process (as the in-process limiter's ``sent``)."""
+        if self.per_chat <= 0:
+            return
+        self._remember(chat_id, self.per_chat)
+        try:
+            async with self._connection() as s:
+                await s.execute(ANSWERED, {"chat": chat_id, "per_chat": self.per_chat})
+        except Exception as e:  # the grant's reservation still holds; the next grant reconnects
+            log.warning("could not record the answer to chat %s in the shared rate limit: %s", chat_id, e)
 
     async def _prepare(self) -> None:
         prune = self._mono() - self._pruned_at > self._prune_every
@@ -169,18 +191,19 @@ class SharedRateLimiter:
         commits do not wait for the WAL to reach the disk (``synchronous_commit = off``): a grant
         per message would otherwise cost a disk flush per message.
         """
-        if self._conn is None:
-            conn = await self.db.engine.connect()
-            self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            # Pacing state is worth no disk flush: after a crash the next grant starts afresh.
-            await self._conn.execute(text("SET synchronous_commit TO off"))
-        try:
-            yield self._conn
-        except BaseException:
-            conn, self._conn = self._conn, None
-            with contextlib.suppress(Exception):
-                await conn.invalidate()
-            raise
+        async with self._conn_lock:
+            if self._conn is None:
+                conn = await self.db.engine.connect()
+                self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                # Pacing state is worth no disk flush: after a crash the next grant starts afresh.
+                await self._conn.execute(text("SET synchronous_commit TO off"))
+            try:
+                yield self._conn
+            except BaseException:
+                conn, self._conn = self._conn, None
+                with contextlib.suppress(Exception):
+                    await conn.invalidate()
+                raise
 
     async def close(self) -> None:
         if self._conn is not None:

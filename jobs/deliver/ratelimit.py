@@ -21,6 +21,10 @@ class Limiter(Protocol):
 
     async def acquire(self, chat_id: int) -> None: ...
 
+    async def answered(self, chat_id: int) -> None:
+        """Telegram answered the message to ``chat_id``: its next gap counts from now."""
+        ...
+
 
 class RateLimiter:
     def __init__(
@@ -59,6 +63,9 @@ class RateLimiter:
         which came after the request arrived, keeps the gap whatever the delays."""
         if self.per_chat > 0 and chat_id in self._chat_next:
             self._chat_next[chat_id] = max(self._chat_next[chat_id], self._mono() + self.per_chat)
+
+    async def answered(self, chat_id: int) -> None:
+        self.sent(chat_id)
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until one message to ``chat_id`` may go out, and reserve that slot."""

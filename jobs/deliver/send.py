@@ -1,9 +1,10 @@
 """The sender job: drain the outbox through the Notifier at Telegram's pace.
 
-Crash-safe by construction: a row is claimed (status ``sending``, committed)
-before it is sent and marked ``sent`` right after; a row left ``sending`` by a
-dead process goes back to ``pending`` when its lease expires, so only messages
-in flight at a kill can repeat, and none is lost.
+Crash-safe by construction: a row is claimed (status ``sending``, committed, with the
+claiming worker's id) before it is sent and marked ``sent`` right after; a row left
+``sending`` by a dead process goes back to ``pending`` within seconds of its heartbeat
+stopping (jobs/deliver/workers.py), or at the latest when its lease expires, so only
+messages in flight at a kill can repeat, and none is lost.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jobs.config import DeliverySettings
 from jobs.deliver.notify import Delivery, Notifier, Outcome, SendResult
 from jobs.deliver.ratelimit import Limiter
 from jobs.deliver.resolve import resolve_batch
+from jobs.deliver.workers import current, release_dead
 from jobs.models import OutboxRow, Subscriber
 from jobs.runtime import Runtime
 from jobs.status import OutboxKind, OutboxStatus, SubscriberStatus
@@ -57,20 +59,23 @@ def local_midnight(now: datetime, tz: str) -> datetime:
 
 
 async def release_stale(rt: Runtime) -> int:
-    """Rows claimed by a sender that died: back to pending (they may repeat)."""
+    """Rows claimed by a sender that died: back to pending (they may repeat). Those of a dead
+    worker at once; any claim older than the lease as the last resort."""
+    released = await release_dead(rt)
     cutoff = rt.clock() - timedelta(seconds=rt.settings.delivery.lease_seconds)
     async with rt.db.sessions.begin() as s:
         res = await s.execute(
             update(OutboxRow)
             .where(OutboxRow.status == OutboxStatus.SENDING, OutboxRow.claimed_at < cutoff)
-            .values(status=OutboxStatus.PENDING, claimed_at=None, claimed_by=None)
+            .values(status=OutboxStatus.PENDING, claimed_at=None, claimed_by=None, worker_id=None)
         )
-    return int(res.rowcount or 0)  # type: ignore[attr-defined]
+    return released + int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def claim(rt: Runtime, limit: int) -> list[int]:
     """Claim due pending rows for this process (SKIP LOCKED on PostgreSQL)."""
     now = rt.clock()
+    worker = current(rt)
     async with rt.db.sessions.begin() as s:
         q = (
             select(OutboxRow.id)
@@ -85,7 +90,12 @@ async def claim(rt: Runtime, limit: int) -> list[int]:
             await s.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=WORKER)
+                .values(
+                    status=OutboxStatus.SENDING,
+                    claimed_at=now,
+                    claimed_by=WORKER,
+                    worker_id=worker.id if worker is not None else None,
+                )
             )
     return ids
 
@@ -137,7 +147,7 @@ async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainR
         if row is None:
             return
         if result.outcome is Outcome.RETRY_AFTER:
-            row.status, row.claimed_at, row.claimed_by = OutboxStatus.PENDING, None, None
+            row.status, row.claimed_at, row.claimed_by, row.worker_id = OutboxStatus.PENDING, None, None, None
             row.next_attempt_at = now + timedelta(seconds=result.retry_after or 1)
             report.rate_limited += 1
         elif result.outcome is Outcome.GONE:
@@ -160,7 +170,7 @@ async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainR
         else:  # TRANSIENT
             row.attempts += 1
             row.error = result.error
-            row.claimed_at = row.claimed_by = None
+            row.claimed_at = row.claimed_by = row.worker_id = None
             if row.attempts >= d.max_attempts:
                 row.status = OutboxStatus.FAILED
                 report.failed += 1
@@ -174,7 +184,7 @@ async def set_status(rt: Runtime, outbox_id: int, status: str, error: str | None
     async with rt.db.sessions.begin() as s:
         row = await s.get(OutboxRow, outbox_id)
         if row is not None:
-            row.status, row.claimed_at, row.claimed_by = status, None, None
+            row.status, row.claimed_at, row.claimed_by, row.worker_id = status, None, None, None
             if error:
                 row.error = error
 
@@ -258,7 +268,7 @@ async def _send_one(
     except Exception as e:  # the notifier should classify, but never lose the row
         log.exception("notifier failed on outbox row %s", oid)
         result = SendResult(Outcome.TRANSIENT, error=f"{type(e).__name__}: {e}")
-    _answered(limiter, delivery.chat_id)
+    await limiter.answered(delivery.chat_id)
     if result.outcome is Outcome.RETRY_AFTER:
         limiter.pause(result.retry_after or 1.0)
         # retry this very row after the pause (later messages to the chat wait for it)
@@ -267,15 +277,8 @@ async def _send_one(
         if not await lease.holds(oid, queue):
             return
         result = await _deliver(notifier, delivery)
-        _answered(limiter, delivery.chat_id)
+        await limiter.answered(delivery.chat_id)
     await record(rt, oid, result, report)
-
-
-def _answered(limiter: Limiter, chat_id: int) -> None:
-    """Tell a limiter that can use it (``RateLimiter.sent``) that the chat's message was answered."""
-    sent = getattr(limiter, "sent", None)
-    if sent is not None:
-        sent(chat_id)
 
 
 async def _deliver(notifier: Notifier, delivery: Delivery) -> SendResult:
@@ -331,18 +334,22 @@ class _InFlight:
 class _Lease:
     """Keeps this process's claim on a batch fresh while it sends.
 
-    Another process releases rows whose claim is older than ``lease_seconds`` (their sender
-    died). A live sender slowed down by long 429 pauses must not look dead: every third of the
-    lease it renews the claim on the rows it still has, and drops any it no longer holds.
+    Another process releases rows whose claim is older than ``lease_seconds``, or whose worker
+    stopped its heartbeat (their sender died). A live sender slowed down by long 429 pauses must
+    not look dead: every third of the lease it renews the claim on the rows it still has, and
+    drops any it no longer holds; so it does before each message while its own heartbeat is late
+    (``Worker.fresh``), when others may have taken its rows back.
     """
 
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.every = rt.settings.delivery.lease_seconds / 3
         self.renewed = time.monotonic()
+        self.worker = current(rt)
 
     async def holds(self, oid: int, queue: deque[tuple[int, Delivery]]) -> bool:
-        if time.monotonic() - self.renewed < self.every:
+        late = self.worker is not None and not self.worker.fresh()
+        if time.monotonic() - self.renewed < self.every and not late:
             return True
         ids = [oid, *(i for i, _ in queue)]
         async with self.rt.db.sessions.begin() as s:
