@@ -21,6 +21,7 @@ queued updates cannot starve the others.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Hashable
 from typing import Any
 
@@ -76,8 +77,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if turn is None:
             turn = self._turns[key] = _Turn()
         turn.users += 1
+        started = False
         try:
             async with turn.lock, self._slots:
+                started = True
                 self.running += 1
                 self.peak = max(self.peak, self.running)
                 try:
@@ -85,6 +88,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 finally:
                     self.running -= 1
         finally:
+            if not started and inspect.iscoroutine(coroutine):
+                coroutine.close()  # cancelled while waiting (shutdown): no "never awaited" warning
             turn.users -= 1
             if turn.users == 0:
                 del self._turns[key]
