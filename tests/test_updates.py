@@ -82,7 +82,7 @@ async def test_many_chats_at_once_run_side_by_side_and_leave_no_lock_behind(
         processor = bot.app.update_processor
         assert isinstance(processor, PerChatUpdateProcessor)
         for chat in chats:
-            api.push_message(chat, "/help")
+            api.push_message(chat, "/start")  # each one writes: a subscriber, its preferences
         await api.wait_for(lambda: all(api.messages_to(c) for c in chats), timeout=30)
         assert processor.peak > 1  # several chats' handlers were running at the same moment
         assert processor.peak <= processor.max_handlers
