@@ -22,6 +22,7 @@ import signal
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.deps import Context, Deps
@@ -55,7 +56,9 @@ class LeaderPolling:
             updater = self.app.updater
             assert updater is not None, "polling needs PTB's updater"
             if leads and not updater.running:
-                await updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=self.timeout)
+                await updater.start_polling(
+                    allowed_updates=Update.ALL_TYPES, timeout=self.timeout, error_callback=_polling_error
+                )
                 self.starts += 1
                 log.warning("long polling Telegram for updates (this process leads)")
             elif not leads and updater.running:
@@ -86,6 +89,12 @@ class LeaderPolling:
 
         opts = {"id": "polling", "max_instances": 1, "coalesce": True, "replace_existing": True}
         jq.run_repeating(polling_job, interval=CHECK_SECONDS, first=CHECK_SECONDS, name="polling", job_kwargs=opts)
+
+
+def _polling_error(error: TelegramError) -> None:
+    """One line per failed getUpdates (PTB retries): Telegram unreachable, or 409 Conflict while
+    the lead moves between two live processes (the old leader stops at its next check)."""
+    log.warning("getUpdates failed (%s: %s); retrying", type(error).__name__, str(error)[:200])
 
 
 def deps_of_app(app: Application[Any, Any, Any, Any, Any, Any]) -> Deps:

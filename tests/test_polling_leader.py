@@ -182,7 +182,9 @@ async def test_two_polling_processes_answer_and_deliver_once_and_the_standby_tak
     assert "long polling Telegram" in standby.log.read_text(encoding="utf-8", errors="replace")
 
 
-async def test_polling_follows_the_lead_in_one_process(pg_only_url: str, fake_bot_api: FakeBotAPI) -> None:
+async def test_polling_follows_the_lead_in_one_process(
+    pg_only_url: str, fake_bot_api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
     """Standby: no getUpdates at all; leader: polls and answers; the lead lost: polling stops."""
     api = fake_bot_api
     other = AdvisoryLeader(pg_only_url, schema=PG_SCHEMA)  # another process that leads already
@@ -199,6 +201,16 @@ async def test_polling_follows_the_lead_in_one_process(pg_only_url: str, fake_bo
             await follower.sync()
             assert follower.polling and follower.starts == 1
             assert await bot.say(5, "/help")
+            # another client's getUpdates cuts the bot's long poll short (409): one line, and it goes on
+            async with httpx.AsyncClient() as client:
+                for _ in range(50):
+                    await client.post(f"{api.base_url}{api.token}/getUpdates", json={"timeout": 0})
+                    if api.conflicts:
+                        break
+                    await asyncio.sleep(0.05)
+            assert api.conflicts == 1
+            await api.wait_for(lambda: "getUpdates failed (Conflict" in caplog.text, timeout=10)
+            assert await bot.say(6, "/help")
             async with admin.engine.begin() as conn:  # the lock's session dies: the lead is lost
                 await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": bot.deps.leadership.backend_pid})
             assert await bot.deps.leadership.tick() is False
