@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Hashable
+from contextlib import AsyncExitStack
 from typing import Any
 
 from telegram import Update
@@ -41,6 +42,20 @@ def chat_key(update: object) -> Hashable:
         if update.effective_user is not None:
             return ("user", update.effective_user.id)
     return SHARED_KEY
+
+
+def update_keys(update: object) -> list[Hashable]:
+    """Every key an update waits for, in one global order (so two never wait for each other).
+
+    A group upgraded to a supergroup is announced in both chats (``jobs/people/chats.py``
+    moves everything from the old id to the new one): those messages wait for both chats,
+    so the two moves never overlap, nor overlap anything else in either chat."""
+    key = chat_key(update)
+    message = update.message if isinstance(update, Update) else None
+    other = (message.migrate_to_chat_id or message.migrate_from_chat_id) if message is not None else None
+    if other is None:
+        return [key]
+    return sorted({key, ("chat", other)}, key=repr)
 
 
 class _Turn:
@@ -72,14 +87,20 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return len(self._turns)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = chat_key(update)
-        turn = self._turns.get(key)
-        if turn is None:
-            turn = self._turns[key] = _Turn()
-        turn.users += 1
+        keys = update_keys(update)
+        turns = []
+        for key in keys:
+            turn = self._turns.get(key)
+            if turn is None:
+                turn = self._turns[key] = _Turn()
+            turn.users += 1
+            turns.append(turn)
         started = False
         try:
-            async with turn.lock, self._slots:
+            async with AsyncExitStack() as held:
+                for turn in turns:
+                    await held.enter_async_context(turn.lock)
+                await held.enter_async_context(self._slots)
                 started = True
                 self.running += 1
                 self.peak = max(self.peak, self.running)
@@ -90,9 +111,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         finally:
             if not started and inspect.iscoroutine(coroutine):
                 coroutine.close()  # cancelled while waiting (shutdown): no "never awaited" warning
-            turn.users -= 1
-            if turn.users == 0:
-                del self._turns[key]
+            for key, turn in zip(keys, turns, strict=True):
+                turn.users -= 1
+                if turn.users == 0:
+                    del self._turns[key]
 
     async def initialize(self) -> None:
         return None

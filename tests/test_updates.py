@@ -10,7 +10,7 @@ import pytest
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.ext import TypeHandler
 
-from bot.updates import SHARED_KEY, PerChatUpdateProcessor, chat_key
+from bot.updates import SHARED_KEY, PerChatUpdateProcessor, chat_key, update_keys
 from tests.botkit import bot_settings, running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI
@@ -90,9 +90,10 @@ async def test_many_chats_at_once_run_side_by_side_and_leave_no_lock_behind(
         assert bot.errors == []
 
 
-def _message_update(update_id: int, chat_id: int) -> Update:
-    user = User(chat_id, "Test", is_bot=False)
-    message = Message(update_id, datetime.now(UTC), Chat(chat_id, "private"), from_user=user, text="x")
+def _message_update(update_id: int, chat_id: int, **kw: int) -> Update:
+    user = User(abs(chat_id), "Test", is_bot=False)
+    kind = "private" if chat_id > 0 else "group"
+    message = Message(update_id, datetime.now(UTC), Chat(chat_id, kind), from_user=user, text="x", **kw)  # type: ignore[arg-type]
     return Update(update_id, message=message)
 
 
@@ -141,3 +142,49 @@ def test_the_key_is_the_chat_else_the_user_else_one_shared_key() -> None:
 def test_a_bound_below_one_is_refused() -> None:
     with pytest.raises(ValueError):
         PerChatUpdateProcessor(max_handlers=0)
+
+
+def test_a_group_upgrade_waits_for_both_chats() -> None:
+    old, new = -100, -1001234
+    assert update_keys(_message_update(1, old)) == [("chat", old)]
+    moved_to = update_keys(_message_update(2, old, migrate_to_chat_id=new))
+    moved_from = update_keys(_message_update(3, new, migrate_from_chat_id=old))
+    assert moved_to == moved_from and set(moved_to) == {("chat", old), ("chat", new)}
+
+
+async def test_the_two_upgrade_messages_never_overlap_each_other_or_either_chat() -> None:
+    """Telegram announces an upgrade in the old group and in the new supergroup; both move the
+    same rows (jobs/people/chats.py), so they run one after the other and after what runs in
+    either chat."""
+    old, new = -100, -1001234
+    processor = PerChatUpdateProcessor()
+    gates = {name: asyncio.Event() for name in ("old", "new", "to", "from")}
+    events: list[str] = []
+
+    async def handle(name: str) -> None:
+        events.append(f"{name}:start")
+        await gates[name].wait()
+        events.append(f"{name}:end")
+
+    def submit(name: str, update: Update) -> asyncio.Task[None]:
+        return asyncio.create_task(processor.process_update(update, handle(name)))
+
+    tasks = [
+        submit("old", _message_update(1, old)),
+        submit("new", _message_update(2, new)),
+        submit("to", _message_update(3, old, migrate_to_chat_id=new)),
+        submit("from", _message_update(4, new, migrate_from_chat_id=old)),
+    ]
+    while len(events) < 2:
+        await asyncio.sleep(0)
+    assert events == ["old:start", "new:start"]
+    gates["new"].set()
+    await tasks[1]
+    for _ in range(20):  # turns of the event loop: an upgrade message waiting for the new chat only would start now
+        await asyncio.sleep(0)
+    gates["old"].set()
+    gates["to"].set()
+    gates["from"].set()
+    await asyncio.gather(*tasks)
+    assert events == ["old:start", "new:start", "new:end", "old:end", "to:start", "to:end", "from:start", "from:end"]
+    assert processor.waiting_keys == 0
