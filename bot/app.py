@@ -7,9 +7,11 @@ schedules the engine's jobs; ``post_shutdown`` closes what it opened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
 from contextlib import AsyncExitStack
 from datetime import datetime
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -25,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import ops, router, scheduled
+from bot import ops, polling, router, scheduled
 from bot.deps import BotData, Deps
 from bot.errors import on_error
 from bot.gate import gate
@@ -33,6 +35,7 @@ from bot.handlers import advice, ask, broadcast, common, directory, notices, pri
 from bot.logsetup import protect_secrets
 from bot.sender import TelegramNotifier
 from bot.texts import COMMANDS, t
+from bot.updates import PerChatUpdateProcessor
 from jobs.answers.faq.knowledge import load_faq
 from jobs.categories import all_categories
 from jobs.config import Settings
@@ -48,33 +51,39 @@ def build_application(
     schedule_jobs: bool = True,
     db_schema: str | None = None,
 ) -> Application:
+    """The Application with its handlers; updates of different chats run concurrently, each
+    chat's in order (bot/updates.py)."""
     protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_url.replace("/bot", "/file/bot"))
+        .context_types(ContextTypes(bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(_post_init(settings, clock=clock, schedule_jobs=schedule_jobs, db_schema=db_schema))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    add_handlers(app)
+    return app
+
+
+def _post_init(
+    settings: Settings, *, clock: Callable[[], datetime], schedule_jobs: bool, db_schema: str | None
+) -> Callable[[Application], Coroutine[Any, Any, None]]:
+    """Open the engine, leadership and ops server, the web section, the commands and the jobs."""
 
     async def post_init(app: Application) -> None:
-        notifier = TelegramNotifier(
-            app.bot,
-            clock=clock,
-            tz=settings.delivery.timezone,
-            staff_chat_id=settings.telegram.staff_chat_id or None,
-        )
-        engine = AsyncExitStack()
-        rt = await engine.enter_async_context(open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema))
-        notifier.db = rt.db  # a group upgraded unseen is moved when a message meets it (bot/sender.py)
-        app.bot_data.deps = Deps(
-            settings=settings,
-            rt=rt,
-            notifier=notifier,
-            limiter=make_limiter(settings.delivery, rt.db),
-            kb=load_faq(settings.faq.resolve(settings.base_dir)),
-            categories=all_categories(settings),
-            engine=engine,
-        )
+        app.bot_data.deps = await _open_deps(app, settings, clock=clock, db_schema=db_schema)
         await ops.start_ops(app, schema=db_schema)  # leadership, /healthz, /metrics
         if settings.web.enabled:  # the public web section beside the bot, on the same engine
             from web.server import WebServer
 
-            app.bot_data.deps.web_server = WebServer(settings, rt=rt, host=settings.web.host, port=settings.web.port)
-            await app.bot_data.deps.web_server.start()
+            deps = app.bot_data.deps
+            deps.web_server = WebServer(settings, rt=deps.rt, host=settings.web.host, port=settings.web.port)
+            await deps.web_server.start()
         for lang in ("da", "en"):
             commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
             await app.bot.set_my_commands(commands, language_code=None if lang == "da" else "en")
@@ -83,27 +92,39 @@ def build_application(
                 app, poll_seconds=settings.poll.tick_seconds, send_seconds=settings.delivery.tick_seconds
             )
 
-    async def post_shutdown(app: Application) -> None:
-        deps = app.bot_data.deps
-        if deps is not None:
-            if deps.web_server is not None:
-                await deps.web_server.stop()
-            await ops.stop_ops(app)
-            await deps.engine.aclose()
+    return post_init
 
-    app = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram.base_url)
-        .base_file_url(settings.telegram.base_url.replace("/bot", "/file/bot"))
-        .context_types(ContextTypes(bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
+
+async def _open_deps(
+    app: Application, settings: Settings, *, clock: Callable[[], datetime], db_schema: str | None
+) -> Deps:
+    notifier = TelegramNotifier(
+        app.bot,
+        clock=clock,
+        tz=settings.delivery.timezone,
+        staff_chat_id=settings.telegram.staff_chat_id or None,
     )
-    add_handlers(app)
-    return app
+    engine = AsyncExitStack()
+    rt = await engine.enter_async_context(open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema))
+    notifier.db = rt.db  # a group upgraded unseen is moved when a message meets it (bot/sender.py)
+    return Deps(
+        settings=settings,
+        rt=rt,
+        notifier=notifier,
+        limiter=make_limiter(settings.delivery, rt.db),
+        kb=load_faq(settings.faq.resolve(settings.base_dir)),
+        categories=all_categories(settings),
+        engine=engine,
+    )
+
+
+async def _post_shutdown(app: Application) -> None:
+    deps = app.bot_data.deps
+    if deps is not None:
+        if deps.web_server is not None:
+            await deps.web_server.stop()
+        await ops.stop_ops(app)
+        await deps.engine.aclose()
 
 
 def add_handlers(app: Application) -> None:
@@ -168,13 +189,13 @@ def add_staff_handlers(app: Application) -> None:
 
 
 def run(settings: Settings, token: str) -> None:
-    """Run until interrupted: long polling by default, a webhook by config."""
+    """Run until interrupted: long polling (by the leader) by default, a webhook by config."""
     tg = settings.telegram
     if tg.mode == "webhook":
         import os
 
         options = ops.webhook_options(tg, os.environ)  # refuses to start without a secret token
         build_application(settings, token).run_webhook(**options)
-    else:
+    else:  # only the leader long-polls; every process sends (bot/polling.py)
         app = build_application(settings, token)
-        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=tg.poll_timeout_seconds)
+        asyncio.run(polling.serve(app, poll_timeout=tg.poll_timeout_seconds))

@@ -195,3 +195,14 @@ def test_web_face_imports_the_engine_never_the_bot() -> None:
         or within(n, "jobs.db")
     ]
     assert offenders == []
+
+
+def test_update_processing_and_polling_are_plumbing() -> None:
+    """bot/updates.py orders updates knowing nothing of handlers or storage; bot/polling.py
+    follows the engine's leadership without reaching into handlers or SQL."""
+    stdlib = ("__future__", "asyncio", "collections", "contextlib", "inspect", "typing")
+    updates = imports_of(ROOT / "bot" / "updates.py")
+    assert [n for n in updates if n.split(".")[0] not in ("telegram", *stdlib)] == []
+    polling = imports_of(ROOT / "bot" / "polling.py")
+    bad = ("bot.handlers", "sqlalchemy", "jobs.models", "jobs.db")
+    assert [n for n in polling if any(within(n, b) for b in bad)] == []
