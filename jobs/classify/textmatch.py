@@ -173,9 +173,7 @@ BREAK = "\x00"  # a piece of text no phrase spans (between a title and a descrip
 
 # One text word's fit to a key: (word id, where the key starts and ends inside the folded word).
 _Fit = tuple[int, int, int]
-_Plan = tuple[
-    tuple["_Phrase", ...], dict[int, tuple[tuple["_Phrase", tuple[int, ...]], ...]], frozenset[int]
-]
+_Plan = tuple[tuple["_Phrase", ...], dict[int, tuple[tuple["_Phrase", tuple[int, ...]], ...]], frozenset[int]]
 
 
 class Matcher:
