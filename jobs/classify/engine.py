@@ -39,7 +39,7 @@ from jobs.classify.reading import TextReader
 from jobs.classify.rules import Rules
 from jobs.classify.rules import score as score_of
 from jobs.classify.settings import ClassifierSettings
-from jobs.classify.units import Shared, Words, codes
+from jobs.classify.units import Shared, Unit, Words, codes
 from jobs.notice import Notice
 
 if TYPE_CHECKING:  # jobs.config imports the classifier settings; avoid the cycle at run time
@@ -81,29 +81,37 @@ class Classifier:
         # A title that is only a CPV code's label (udbud.dk) says no more than the code.
         title = "" if notice.texts.get("title_is_cpv") else notice.title
         notice_words = self._reader.words(title, notice.texts.get("title_en", ""), notice.description)
-        lot_words: dict[str, Words] = {}
+        by_text: dict[str, Words] = {}
+        lot_words: list[Words] = []  # per lot, one object per distinct text
         for lot in notice.lots:
             key = f"{lot.title}\n{lot.description}"
-            if key not in lot_words:
+            words = by_text.get(key)
+            if words is None:
                 if lot.title == title and lot.description == notice.description and "title_en" not in notice.texts:
-                    lot_words[key] = notice_words  # a single lot that repeats the procedure
+                    words = notice_words  # a single lot that repeats the procedure
                 else:
-                    lot_words[key] = self._reader.words(lot.title, "", lot.description, lot=True)
+                    words = self._reader.words(lot.title, "", lot.description, lot=True)
+                by_text[key] = words
+            lot_words.append(words)
 
         whole = self._facts.whole(notice, notice_words, lot_words)
         level, reasons = self._rules.decide(whole)
         lots: list[LotAssessment] = []
         shared = Shared(
-            reserved_text=any(w.reserved for w in lot_words.values()),
+            reserved_text=any(w.reserved for w in by_text.values()),
             reserved=any(codes(x.reserved) for x in notice.lots),
             social=any(codes(x.social) for x in notice.lots),
         )
-        for lot in notice.lots:
-            key = f"{lot.title}\n{lot.description}"
-            if len(notice.lots) == 1 and self._facts.same_as_whole(notice, lot, lot_words[key] is notice_words):
+        alike: dict[tuple[object, ...], Unit] = {}  # lots alike in every fact the rules read share one unit
+        for lot, words in zip(notice.lots, lot_words, strict=True):
+            if len(notice.lots) == 1 and self._facts.same_as_whole(notice, lot, words is notice_words):
                 unit = whole._replace(is_lot=True)  # the only lot is the procedure, in every fact
             else:
-                unit = self._facts.lot(notice, lot, whole, notice_words, lot_words[key], shared)
+                key_of = (*self._facts.lot_inputs(lot), id(words))
+                found = alike.get(key_of)
+                if found is None:
+                    found = alike[key_of] = self._facts.lot(notice, lot, whole, notice_words, words, shared)
+                unit = found
             lot_level, lot_reasons = self._rules.decide(unit)
             lots.append(LotAssessment(lot.lot_id, score_of(lot_level, unit), lot_level, lot_reasons))
         best = max(lots, key=lambda la: _RANK[la.level], default=None)  # first of equals

@@ -157,7 +157,8 @@ class FactBuilder:
             return nature.lower() == "works"
         return bool(codes) and codes[0].startswith(self.settings.codes.works_cpv_prefixes)
 
-    def whole(self, notice: Notice, words: Words, lot_words: dict[str, Words]) -> Unit:
+    def whole(self, notice: Notice, words: Words, lot_words: list[Words]) -> Unit:
+        """The facts of the notice as a whole (``lot_words``: what each lot's text says)."""
         lots = notice.lots
         cpv = subject_codes(notice.cpv, *(lot.cpv for lot in lots))
         natures = {lot.contract_nature for lot in lots if lot.contract_nature}
@@ -165,7 +166,7 @@ class FactBuilder:
         works = self._is_works(nature, cpv)
         supplies = (nature or "").lower() == "supplies"
         whole, smallest = self._whole_values(notice)
-        first_lot_words = [lot_words[f"{lot.title}\n{lot.description}"] for lot in lots]
+        first_lot_words = lot_words
         subject = self.subject(cpv, words, *first_lot_words)
         subject = self._goods_subject(subject, cpv, supplies)
         reserved = codes(notice.reserved, *(lot.reserved for lot in lots))
@@ -245,6 +246,12 @@ class FactBuilder:
             and lot.dps == notice.dps
             and lot.framework == notice.framework
         )
+
+    @staticmethod
+    def lot_inputs(lot: Lot) -> tuple[object, ...]:
+        """Every field of a lot that ``lot`` reads (with its text's ``Words``, all it depends on
+        within one notice)."""
+        return (lot.cpv, lot.contract_nature, lot.value, lot.currency, lot.reserved, lot.social, lot.dps, lot.framework)
 
     def lot(self, notice: Notice, lot: Lot, whole: Unit, notice_words: Words, words: Words, shared: Shared) -> Unit:
         cpv = subject_codes(lot.cpv) or subject_codes(notice.cpv)

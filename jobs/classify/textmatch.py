@@ -246,6 +246,11 @@ class Matcher:
     def groups(self) -> frozenset[str]:
         return frozenset(p.group for p in self._phrases)
 
+    def first_keys(self) -> frozenset[tuple[str, bool]]:
+        """``(key, infix)`` of every word that can start a phrase: a text word fits one only if
+        its folded form starts with the key, or, for an infix key, holds it."""
+        return frozenset((self._words[w].key, self._words[w].infix) for w in self._starts)
+
     def _compile(self, text: str, group: str, lang: str) -> _Phrase | None:
         exact = {t for w in text.split() if w.startswith("=") for t in tokenize(w[1:])}
         tokens = tokenize(text)

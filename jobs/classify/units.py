@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -33,8 +33,10 @@ class Subject:
 class Words:
     """What the words of one text say."""
 
-    pieces: list[str] = field(default_factory=list)  # title, BREAK, description, split on white space
-    head: int = 0  # pieces before the description (the title and BREAK)
+    heading: str = ""  # the title (and its English version), as written
+    description: str = ""
+    pieces: list[str] | None = None  # title, BREAK, description, split on white space (once needed)
+    head: int = 0  # pieces before the description (the title and BREAK), set with ``pieces``
     looked: bool = False  # subject words looked for in the title (only when no CPV code decides: see facts)
     looked_body: bool = False  # ... and in the start of the description (only when no code is specific)
     looked_more: bool = False  # social, parts and routes looked for (only when the subject needs them)
