@@ -81,6 +81,8 @@ class Screen:
         options.max_mem = 32 << 20
         options.never_capture = True
         options.log_errors = False
+        # A plain search, not re2.Set: when its automaton runs out of memory, a search falls back
+        # to a slower engine, a Set answers "no match", which would stop a text wrongly.
         self._search = re2.compile("|".join(parts), options).search
 
     @property
@@ -88,4 +90,6 @@ class Screen:
         return self._search is not None
 
     def maybe(self, text: str) -> bool:
-        return self._search is None or self._search(text.encode()) is not None  # bytes: no offsets to decode
+        return (
+            self._search is None or self._search(text.encode()) is not None
+        )  # bytes: no character offsets to work out
