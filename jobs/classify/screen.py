@@ -15,7 +15,7 @@ matcher would find something in, so it is built to say yes to more:
   digit or "_" (any other character may end a word, so the screen accepts it);
 * RE2 runs the alternation of all keys as one automaton, in one pass over the text.
 
-Only the ASCII keys of a small matcher are screened: a matcher with a key of other letters,
+Only a small matcher whose keys are written in letters below U+0250 is screened: one with a key in other letters,
 or too many keys for RE2's automaton to stay small (the subject words), is never screened
 (``maybe`` is always true).
 """
@@ -36,9 +36,20 @@ _CANDIDATES = [chr(i) for i in range(0x250)] + ["\u1e9e", "\u212a", "\u212b", "\
 
 
 @lru_cache(maxsize=1)
-def _folds() -> tuple[tuple[str, str], ...]:
-    """(character, its lowercase folded) for every candidate."""
-    return tuple((c, fold(c.lower())) for c in _CANDIDATES)
+def _classes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Character classes: of the characters whose lowercase folds to exactly a string, of those
+    folding to two letters or more starting with a letter, and to two letters ending with one."""
+    exact: dict[str, set[str]] = {}
+    starting: dict[str, set[str]] = {}
+    ending: dict[str, set[str]] = {}
+    for c in _CANDIDATES:
+        f = fold(c.lower())
+        exact.setdefault(f, set()).add(c)
+        if len(f) >= 2:
+            starting.setdefault(f[0], set()).add(c)
+        if len(f) == 2:
+            ending.setdefault(f[1], set()).add(c)
+    return tuple({k: _class(v) for k, v in d.items()} for d in (exact, starting, ending))  # type: ignore[return-value]
 
 
 def _class(chars: Iterable[str]) -> str:
@@ -49,20 +60,15 @@ def _written(key: str, i: int = 0, *, infix: bool = False) -> str:
     """A pattern for how ``key[i:]`` may be written (characters whose folds spell it)."""
     if i == len(key):
         return ""
-    folds = _folds()
+    exact, starting, ending = _classes()
     alts: list[str] = []
-    if i == 0 and infix:  # the key begins inside a character folding to two letters
-        inside = [c for c, f in folds if len(f) == 2 and f[1] == key[0]]
-        if inside:
-            alts.append(_class(inside) + _written(key, 1))
-    alts.append(_class(c for c, f in folds if f == key[i]) + _written(key, i + 1))
-    two = [c for c, f in folds if f == key[i : i + 2]] if i + 2 <= len(key) else []
-    if two:
-        alts.append(_class(two) + _written(key, i + 2))
-    if i == len(key) - 1:  # the key ends inside a character folding to two letters or more
-        ends = [c for c, f in folds if len(f) >= 2 and f[0] == key[i]]
-        if ends:
-            alts.append(_class(ends))
+    if i == 0 and infix and key[0] in ending:  # the key begins inside a character folding to two letters
+        alts.append(ending[key[0]] + _written(key, 1))
+    alts.append(exact[key[i]] + _written(key, i + 1))
+    if i + 2 <= len(key) and key[i : i + 2] in exact:
+        alts.append(exact[key[i : i + 2]] + _written(key, i + 2))
+    if i == len(key) - 1 and key[i] in starting:  # the key ends inside a character folding to two or more
+        alts.append(starting[key[i]])
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
@@ -72,7 +78,7 @@ class Screen:
     def __init__(self, keys: Iterable[tuple[str, bool]]) -> None:
         keys = sorted(set(keys))
         self._search: Callable[[bytes], object] | None = None
-        if not keys or len(keys) > MAX_KEYS or not all(k.isascii() and k for k, _ in keys):
+        if not keys or len(keys) > MAX_KEYS or not all(k and all(ch in _classes()[0] for ch in k) for k, _ in keys):
             return
         infix = [_written(k, infix=True) for k, inside in keys if inside]
         starts = "|".join(_written(k) for k, inside in keys if not inside)
