@@ -85,6 +85,7 @@ def test_stops_most_texts_without_a_starting_word(name: str) -> None:
         ([("taxi", False)], "TAXİ"),  # İ lowercases to i and a combining dot
         ([("gebaudereinig", True)], "Gebäudereinigung"),
         ([("social", False)], "(social)"),
+        ([("social", False)], "\ud800social"),  # a lone surrogate ends a word
     ],
 )
 def test_spellings_that_fold_to_a_key_pass(keys: list[tuple[str, bool]], text: str) -> None:

@@ -96,6 +96,8 @@ class Screen:
         return self._search is not None
 
     def maybe(self, text: str) -> bool:
-        return (
-            self._search is None or self._search(text.encode()) is not None
-        )  # bytes: no character offsets to work out
+        if self._search is None:
+            return True
+        # Bytes: no character offsets to work out. A lone surrogate (JSON may carry one) ends a
+        # word in Python; its replacement "?" ends one for RE2 too.
+        return self._search(text.encode("utf-8", "replace")) is not None
