@@ -81,39 +81,11 @@ class Classifier:
         # A title that is only a CPV code's label (udbud.dk) says no more than the code.
         title = "" if notice.texts.get("title_is_cpv") else notice.title
         notice_words = self._reader.words(title, notice.texts.get("title_en", ""), notice.description)
-        by_text: dict[str, Words] = {}
-        lot_words: list[Words] = []  # per lot, one object per distinct text
-        for lot in notice.lots:
-            key = f"{lot.title}\n{lot.description}"
-            words = by_text.get(key)
-            if words is None:
-                if lot.title == title and lot.description == notice.description and "title_en" not in notice.texts:
-                    words = notice_words  # a single lot that repeats the procedure
-                else:
-                    words = self._reader.words(lot.title, "", lot.description, lot=True)
-                by_text[key] = words
-            lot_words.append(words)
-
+        by_text = self._lot_texts(notice, title, notice_words)
+        lot_words = [by_text[f"{lot.title}\n{lot.description}"] for lot in notice.lots]
         whole = self._facts.whole(notice, notice_words, lot_words)
         level, reasons = self._rules.decide(whole)
-        lots: list[LotAssessment] = []
-        shared = Shared(
-            reserved_text=any(w.reserved for w in by_text.values()),
-            reserved=any(codes(x.reserved) for x in notice.lots),
-            social=any(codes(x.social) for x in notice.lots),
-        )
-        alike: dict[tuple[object, ...], Unit] = {}  # lots alike in every fact the rules read share one unit
-        for lot, words in zip(notice.lots, lot_words, strict=True):
-            if len(notice.lots) == 1 and self._facts.same_as_whole(notice, lot, words is notice_words):
-                unit = whole._replace(is_lot=True)  # the only lot is the procedure, in every fact
-            else:
-                key_of = (*self._facts.lot_inputs(lot), id(words))
-                found = alike.get(key_of)
-                if found is None:
-                    found = alike[key_of] = self._facts.lot(notice, lot, whole, notice_words, words, shared)
-                unit = found
-            lot_level, lot_reasons = self._rules.decide(unit)
-            lots.append(LotAssessment(lot.lot_id, score_of(lot_level, unit), lot_level, lot_reasons))
+        lots = self._lots(notice, whole, notice_words, lot_words, by_text)
         best = max(lots, key=lambda la: _RANK[la.level], default=None)  # first of equals
         score = score_of(level, whole)
         if best is not None and _RANK[best.level] > _RANK[level]:
@@ -132,6 +104,42 @@ class Classifier:
             lots=tuple(lots),
             rules_version=self.rules_version,
         )
+
+    def _lot_texts(self, notice: Notice, title: str, notice_words: Words) -> dict[str, Words]:
+        """What each distinct lot text (title and description) says, read once."""
+        by_text: dict[str, Words] = {}
+        for lot in notice.lots:
+            key = f"{lot.title}\n{lot.description}"
+            if key not in by_text:
+                if lot.title == title and lot.description == notice.description and "title_en" not in notice.texts:
+                    by_text[key] = notice_words  # a single lot that repeats the procedure
+                else:
+                    by_text[key] = self._reader.words(lot.title, "", lot.description, lot=True)
+        return by_text
+
+    def _lots(
+        self, notice: Notice, whole: Unit, notice_words: Words, lot_words: list[Words], by_text: dict[str, Words]
+    ) -> list[LotAssessment]:
+        """The assessment of each lot (``lot_words``: what each lot's text says)."""
+        shared = Shared(
+            reserved_text=any(w.reserved for w in by_text.values()),
+            reserved=any(codes(x.reserved) for x in notice.lots),
+            social=any(codes(x.social) for x in notice.lots),
+        )
+        lots: list[LotAssessment] = []
+        alike: dict[tuple[object, ...], Unit] = {}  # lots alike in every fact the rules read share one unit
+        for lot, words in zip(notice.lots, lot_words, strict=True):
+            if len(notice.lots) == 1 and self._facts.same_as_whole(notice, lot, words is notice_words):
+                unit = whole._replace(is_lot=True)  # the only lot is the procedure, in every fact
+            else:
+                key = (*self._facts.lot_inputs(lot), id(words))
+                found = alike.get(key)
+                if found is None:
+                    found = alike[key] = self._facts.lot(notice, lot, whole, notice_words, words, shared)
+                unit = found
+            level, reasons = self._rules.decide(unit)
+            lots.append(LotAssessment(lot.lot_id, score_of(level, unit), level, reasons))
+        return lots
 
 
 def classify(notice: Notice, settings: ClassifierSettings, *, money: MoneySettings, now: datetime) -> Assessment:
