@@ -6,6 +6,9 @@ deliberately invalid one excluded) and then classifies every parsed notice with
 the shipped rules; the median of the rounds is reported. The first round also
 shows the cold cost (empty stem caches), which the steady state amortises.
 
+Times are the process's CPU time (``time.process_time``), so that other work on a busy
+machine (a shared 2-core box) does not count; the wall-clock ratio is printed too.
+
 Usage: python bench/bench_classify.py [--rounds 7] [--fixtures ../shared/fixtures]
 """
 
@@ -48,24 +51,28 @@ def main(argv: list[str] | None = None) -> int:
 
     parse_times: list[float] = []
     classify_times: list[float] = []
+    wall_parse: list[float] = []
+    wall_classify: list[float] = []
     n_notices = n_lots = 0
     for _ in range(max(1, args.rounds)):
-        t0 = time.perf_counter()
+        w0, t0 = time.perf_counter(), time.process_time()
         notices: list[Notice] = []
         for blob in blobs:
             notices.extend(parse_document(blob, fmt="eforms").notices)
-        t1 = time.perf_counter()
+        w1, t1 = time.perf_counter(), time.process_time()
         for n in notices:
             clf.classify(n, NOW)
-        t2 = time.perf_counter()
+        w2, t2 = time.perf_counter(), time.process_time()
         parse_times.append(t1 - t0)
         classify_times.append(t2 - t1)
+        wall_parse.append(w1 - w0)
+        wall_classify.append(w2 - w1)
         n_notices, n_lots = len(notices), sum(len(n.lots) for n in notices)
 
     parse_s, classify_s = min(parse_times), min(classify_times)
     ratio = classify_s / parse_s
     median_ratio = statistics.median(classify_times) / statistics.median(parse_times)
-    print(f"{len(files)} eForms files, {n_notices} notices, {n_lots} lots; {args.rounds} rounds (fastest)")
+    print(f"{len(files)} eForms files, {n_notices} notices, {n_lots} lots; {args.rounds} rounds (fastest, CPU time)")
     print(f"classifier build (compile matchers): {build * 1000:.1f} ms")
     print(f"parse:    {parse_s * 1000:8.1f} ms  ({n_notices / parse_s:,.0f} notices/s)")
     print(
@@ -79,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         f"median round: classify {statistics.median(classify_times) * 1000:.1f} ms, "
         f"parse {statistics.median(parse_times) * 1000:.1f} ms, ratio {median_ratio:.1%}"
     )
+    print(f"wall clock, fastest rounds: ratio {min(wall_classify) / min(wall_parse):.1%}")
     print(f"load average before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f} (on {os.cpu_count()} cores)")
     verdict = "OK" if ratio <= TARGET else "OVER TARGET"
     print(f"classification / parse time: {ratio:.1%} (target <= {TARGET:.0%}): {verdict}")

@@ -99,6 +99,7 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 
 def without_reason(a: Assessment) -> int:
     """Assessments (the notice's and each lot's) that carry no reason with text in both languages."""
+
     def bad(reasons: tuple[object, ...]) -> bool:
         return not reasons or any(not (r.da and r.en) for r in reasons)  # type: ignore[attr-defined]
 
@@ -150,9 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| assessments without a reason | {no_reason} of {assessments} | 0 |")
         print(f"| reserved notices assessed unlikely | {reserved_unlikely} of {reserved} | 0 |")
         print()
-        print("Confusion (rows: label, columns: classifier): " + "; ".join(
-            f"{g} " + " / ".join(str(sum(1 for x, y in pairs if x == g and y == p)) for p in LEVELS) for g in LEVELS
-        ))
+        print(
+            "Confusion (rows: label, columns: classifier): "
+            + "; ".join(
+                f"{g} " + " / ".join(str(sum(1 for x, y in pairs if x == g and y == p)) for p in LEVELS) for g in LEVELS
+            )
+        )
         return 0
     print(
         f"rules_version {clf.rules_version}; {len(pairs)} labelled notices "

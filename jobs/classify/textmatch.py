@@ -173,9 +173,7 @@ BREAK = "\x00"  # a piece of text no phrase spans (between a title and a descrip
 
 # One text word's fit to a key: (word id, where the key starts and ends inside the folded word).
 _Fit = tuple[int, int, int]
-_Plan = tuple[
-    tuple["_Phrase", ...], dict[int, tuple[tuple["_Phrase", tuple[int, ...]], ...]], frozenset[int]
-]
+_Plan = tuple[tuple["_Phrase", ...], dict[int, tuple[tuple["_Phrase", tuple[int, ...]], ...]], frozenset[int]]
 
 
 class Matcher:
@@ -247,6 +245,11 @@ class Matcher:
     @property
     def groups(self) -> frozenset[str]:
         return frozenset(p.group for p in self._phrases)
+
+    def first_keys(self) -> frozenset[tuple[str, bool]]:
+        """``(key, infix)`` of every word that can start a phrase: a text word fits one only if
+        its folded form starts with the key, or, for an infix key, holds it."""
+        return frozenset((self._words[w].key, self._words[w].infix) for w in self._starts)
 
     def _compile(self, text: str, group: str, lang: str) -> _Phrase | None:
         exact = {t for w in text.split() if w.startswith("=") for t in tokenize(w[1:])}
