@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from jobs.db import Database
+from jobs.deliver.audience import subscription_of
 from jobs.deliver.match import SubscriptionIndex
-from jobs.deliver.outbox import match_notice_of, new_message, root_of, subscription_of
+from jobs.deliver.outbox import match_notice_of, new_message, root_of
 from jobs.models import Feedback, NoticeRow, OutboxRow, Subscriber
 from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
@@ -61,12 +62,22 @@ def new_subscriber(
     )
 
 
+async def changed_at(s: Any, now: datetime) -> datetime:
+    """The ``updated_at`` of a subscription changed at ``now``: ``now``, or just after the
+    newest change on record when the clock says otherwise (a fixed clock in tests, another
+    process's clock running ahead). Every change thus raises the newest ``updated_at``,
+    which the fan-out's cached index watches (``jobs.deliver.audience.fingerprint``)."""
+    newest = await s.scalar(select(func.max(Subscriber.updated_at)))
+    return now if newest is None or now > newest else newest + timedelta(microseconds=1)
+
+
 async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subscriber, bool]:
     """Create or re-activate the subscriber of a chat; returns (subscriber, created)."""
     async with db.sessions.begin() as s:
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
         if sub is None:
             sub = new_subscriber(profile, now)
+            sub.updated_at = await changed_at(s, now)
             s.add(sub)
             try:
                 await s.flush()
@@ -78,7 +89,7 @@ async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subs
             return sub, True
         if sub.status in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED):
             sub.status, sub.status_reason, sub.subscribed_at = SubscriberStatus.ACTIVE, None, now
-        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, now
+        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, await changed_at(s, now)
         return sub, False
 
 
@@ -92,7 +103,7 @@ async def update_settings(db: Database, chat_id: int, now: datetime, **changes: 
             return None
         for key, value in changes.items():
             setattr(sub, key, value)
-        sub.updated_at = now
+        sub.updated_at = await changed_at(s, now)
         return sub
 
 
@@ -110,7 +121,7 @@ async def set_category(db: Database, chat_id: int, key: str, chosen: bool, now: 
         if not chosen:
             wanted = [c for c in current if c != key]
         if wanted != current:
-            sub.categories, sub.updated_at = wanted, now
+            sub.categories, sub.updated_at = wanted, await changed_at(s, now)
         return sub
 
 
@@ -120,7 +131,7 @@ async def set_status(db: Database, chat_id: int, status: str, now: datetime) -> 
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
         if sub is None:
             return None
-        sub.status, sub.updated_at = status, now
+        sub.status, sub.updated_at = status, await changed_at(s, now)
         if status == SubscriberStatus.ACTIVE:
             await s.execute(
                 update(OutboxRow)
