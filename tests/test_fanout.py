@@ -122,12 +122,17 @@ async def test_a_failed_poll_leaves_no_notice_and_no_alert(db: Database) -> None
     async with make_runtime(db, settings_with(), clock=clock) as rt:
         assert rt.announce is not None
         await add_subscribers(db, range(1, 4), clock() - timedelta(days=1))
-        with pytest.raises(RuntimeError):
+        announce = rt.announce
+
+        async def dies_before_commit() -> None:
             async with db.sessions.begin() as s:
                 res = await store_notices(s, "src", [notice(1, "Opgave")], now=clock(), money=rt.settings.money)
-                await rt.announce(s, res.new, res.changed, clock())
+                await announce(s, res.new, res.changed, clock())
                 assert await s.scalar(select(func.count()).select_from(OutboxRow)) == 3
                 raise RuntimeError("the process dies before the commit")
+
+        with pytest.raises(RuntimeError):
+            await dies_before_commit()
         async with db.sessions() as s:
             assert await s.scalar(select(func.count()).select_from(OutboxRow)) == 0
             assert await s.scalar(select(func.count()).select_from(NoticeRow)) == 0
