@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.categories import prefix_table, source_categories
@@ -45,6 +45,8 @@ NOTICE_COLUMNS = (
     NoticeRow.deadline,
     NoticeRow.notice_type,
 )
+# Rows go in through the table, not the mapped class: the ORM's bulk path costs a third more.
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 LOT_COLUMNS = (LotRow.notice_id, LotRow.lot_id, LotRow.title, LotRow.cpv, LotRow.deadline)
 
 
@@ -101,7 +103,7 @@ class RowWriter:
 
     async def flush(self) -> None:
         if self.pending:
-            await self.session.execute(insert(OutboxRow), self.pending)
+            await self.session.execute(insert(OUTBOX), self.pending)
             self.written += len(self.pending)
             self.pending = []
 
