@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from jobs.deliver.outbox import NOTICE_CHUNK, ROW_CHUNK, Fanout
 from jobs.ingest.store import store_notices
 from jobs.models import NoticeRow, OutboxRow, Subscriber
 from jobs.notice import Notice, NoticeType
-from jobs.people.subscribers import Profile, set_status, subscribe, update_settings
+from jobs.people.subscribers import OPEN_PAGE, Profile, queue_open_notices, set_status, subscribe, update_settings
 from jobs.runtime import Runtime
 from tests.conftest import PG_SCHEMA
 from tests.helpers import Clock, make_runtime, settings_with
@@ -157,3 +158,34 @@ async def test_bulk_insert_with_a_nul_in_one_row(db: Database) -> None:
     async with db.sessions() as s:
         names = (await s.scalars(select(Subscriber.name).order_by(Subscriber.chat_id))).all()
     assert names == ["Firma 1", "Firma" if db.is_postgres else "Fir\x00ma", "Firma 3"]
+
+
+async def test_open_notices_are_read_a_page_at_a_time_in_deadline_order(db: Database) -> None:
+    clock = Clock(START)
+    async with make_runtime(db, settings_with(), clock=clock) as rt:
+        count = OPEN_PAGE * 2 + 50
+        # In deadline order the notices come in pairs with the same deadline, and the first page
+        # ends inside the pair n249 / n250: the next page must start at n250, not after it.
+        wanted = set(range(244, 256)) | {count - 1}
+        notices = [
+            replace(
+                notice(i, "Catering til skole" if i in wanted else f"Vejarbejde {i}"),
+                deadline=START + timedelta(days=1, minutes=(count - i) // 2),  # not stored order; pairs tie
+            )
+            for i in range(count)
+        ]
+        async with db.sessions.begin() as s:
+            await store_notices(s, "src", notices, now=clock(), money=rt.settings.money)
+        clock.advance(minutes=1)
+        await add_sub(db, 7, clock(), ["catering"])  # subscribed after: only /open brings them
+        by_deadline = [f"n{i}" for i in sorted(wanted, key=lambda i: ((count - i) // 2, i))]
+        assert await queue_open_notices(db, 7, clock(), {}, limit=10) == 10
+        assert await queue_open_notices(db, 7, clock(), {}, limit=10) == len(wanted) - 10  # no repeats
+        async with db.sessions() as s:
+            q = (
+                select(NoticeRow.external_id)
+                .join(OutboxRow, OutboxRow.notice_id == NoticeRow.id)
+                .order_by(OutboxRow.id)
+            )
+            queued = list((await s.scalars(q)).all())
+        assert queued == by_deadline

@@ -6,20 +6,20 @@ before (``preferences.py``) so that invalid input changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from jobs.db import Database
 from jobs.deliver.audience import subscription_of
 from jobs.deliver.match import SubscriptionIndex
-from jobs.deliver.outbox import match_notice_of, new_message, root_of
-from jobs.models import Feedback, NoticeRow, OutboxRow, Subscriber
+from jobs.deliver.outbox import LOT_COLUMNS, NOTICE_COLUMNS, match_notice_of, new_message, root_of
+from jobs.models import Feedback, LotRow, NoticeRow, OutboxRow, Subscriber
 from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
 SETTABLE = {"categories", "keywords", "max_value_dkk", "min_level", "delivery", "digest_hour", "language"}
@@ -252,6 +252,31 @@ async def _latest_deadline(s: Any, root_id: int) -> datetime | None:
     return (await s.execute(q)).scalar_one_or_none()
 
 
+OPEN_PAGE = 200
+
+
+async def open_notices(s: Any, now: datetime) -> AsyncIterator[tuple[Any, list[Any]]]:
+    """Open competition notices by deadline (``NOTICE_COLUMNS`` and their ``LOT_COLUMNS``),
+    read a page at a time: the caller usually stops after a few, and there may be tens of
+    thousands."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        q = select(*NOTICE_COLUMNS).where(NoticeRow.deadline > now, NoticeRow.notice_type == "competition")
+        if after is not None:
+            d, i = after
+            q = q.where(or_(NoticeRow.deadline > d, and_(NoticeRow.deadline == d, NoticeRow.id > i)))
+        page = (await s.execute(q.order_by(NoticeRow.deadline, NoticeRow.id).limit(OPEN_PAGE))).all()
+        if not page:
+            return
+        lots: dict[int, list[Any]] = defaultdict(list)
+        lq = select(*LOT_COLUMNS).where(LotRow.notice_id.in_([r.id for r in page]))
+        for lot in await s.execute(lq.order_by(LotRow.notice_id, LotRow.position)):
+            lots[lot.notice_id].append(lot)
+        for row in page:
+            yield row, lots[row.id]
+        after = (page[-1].deadline, page[-1].id)
+
+
 async def queue_open_notices(
     db: Database,
     chat_id: int,
@@ -279,19 +304,12 @@ async def queue_open_notices(
                 )
             ).all()
         )
-        rows = (
-            await s.scalars(
-                select(NoticeRow)
-                .where(NoticeRow.deadline > now, NoticeRow.notice_type == "competition")
-                .order_by(NoticeRow.deadline, NoticeRow.id)
-                .options(selectinload(NoticeRow.lots))
-            )
-        ).all()
         queued = 0
-        for row in rows:
+        async for row, lots in open_notices(s, now):
             if queued >= limit:
                 break
-            if row.id in have or not index.match(replace(match_notice_of(row, source_categories), baseline=False)):
+            notice = replace(match_notice_of(row, source_categories, lots), baseline=False)
+            if row.id in have or not index.match(notice):
                 continue
             s.add(OutboxRow(**new_message(sub.id, OutboxKind.NOTICE, str(row.id), now, notice_id=row.id)))
             queued += 1
