@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from jobs.db import Database, open_database
 from jobs.deliver.outbox import NOTICE_CHUNK, ROW_CHUNK, Fanout
@@ -101,8 +102,21 @@ async def test_many_notices_and_rows_cross_every_chunk(db: Database) -> None:
         assert count * subs > ROW_CHUNK
         closed = set(range(0, count, 97))
         notices = [notice(i, f"Opgave {i}", closed=i in closed) for i in range(count)]
-        ids = await poll(rt, notices)
+        inserts: list[tuple[bool, int]] = []  # (executemany, rows) of every INSERT INTO outbox
+
+        def seen(conn: object, cursor: object, statement: str, params: Any, context: object, many: bool) -> None:
+            if statement.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+                inserts.append((many, len(params) if many else 1))
+
+        event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            ids = await poll(rt, notices)
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
         assert len(ids) == count
+        rows = subs * (count - len(closed))
+        full, rest = divmod(rows, ROW_CHUNK)
+        assert inserts == [(True, ROW_CHUNK)] * full + [(True, rest)]  # set work, in bounded chunks
         async with db.sessions() as s:
             per_notice = dict(
                 (await s.execute(select(OutboxRow.notice_id, func.count()).group_by(OutboxRow.notice_id))).all()
@@ -115,7 +129,7 @@ async def test_many_notices_and_rows_cross_every_chunk(db: Database) -> None:
             )
         expected = {nid: subs for i, nid in enumerate(ids) if i not in closed}
         assert per_notice == expected
-        assert total == distinct == subs * (count - len(closed))
+        assert total == distinct == rows
 
 
 async def test_a_failed_poll_leaves_no_notice_and_no_alert(db: Database) -> None:
