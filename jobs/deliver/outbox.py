@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,9 +45,9 @@ NOTICE_COLUMNS = (
     NoticeRow.deadline,
     NoticeRow.notice_type,
 )
+LOT_COLUMNS = (LotRow.notice_id, LotRow.lot_id, LotRow.title, LotRow.cpv, LotRow.deadline)
 # Rows go in through the table, not the mapped class: the ORM's bulk path costs a third more.
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
-LOT_COLUMNS = (LotRow.notice_id, LotRow.lot_id, LotRow.title, LotRow.cpv, LotRow.deadline)
 
 
 @dataclass
@@ -82,9 +82,15 @@ def match_notice_of(
 
 def still_open(row: Any, lots: Sequence[Any], now: datetime) -> bool:
     """``jobs.notice.is_open`` of a row of ``NOTICE_COLUMNS`` and its lots."""
-    lot_deadlines = tuple(Lot(lot_id=lot.lot_id, deadline=lot.deadline) for lot in lots)
-    notice = Notice(source=row.source, id="", title="", deadline=row.deadline, notice_type=NoticeType(row.notice_type))
-    return is_open(replace(notice, lots=lot_deadlines), now)
+    notice = Notice(
+        source=row.source,
+        id="",
+        title="",
+        lots=tuple(Lot(lot_id=lot.lot_id, deadline=lot.deadline) for lot in lots),
+        deadline=row.deadline,
+        notice_type=NoticeType(row.notice_type),
+    )
+    return is_open(notice, now)
 
 
 class RowWriter:
