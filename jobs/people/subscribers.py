@@ -6,19 +6,20 @@ before (``preferences.py``) so that invalid input changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from jobs.db import Database
+from jobs.deliver.audience import subscription_of
 from jobs.deliver.match import SubscriptionIndex
-from jobs.deliver.outbox import match_notice_of, new_message, root_of, subscription_of
-from jobs.models import Feedback, NoticeRow, OutboxRow, Subscriber
+from jobs.deliver.outbox import LOT_COLUMNS, NOTICE_COLUMNS, match_notice_of, new_message, root_of
+from jobs.models import Feedback, LotRow, NoticeRow, OutboxRow, Subscriber
 from jobs.status import DeliveryMode, OutboxKind, OutboxStatus, SubscriberStatus
 
 SETTABLE = {"categories", "keywords", "max_value_dkk", "min_level", "delivery", "digest_hour", "language"}
@@ -61,12 +62,22 @@ def new_subscriber(
     )
 
 
+async def changed_at(s: Any, now: datetime) -> datetime:
+    """The ``updated_at`` of a subscription changed at ``now``: ``now``, or just after the
+    newest change on record when the clock says otherwise (a fixed clock in tests, another
+    process's clock running ahead). Every change thus raises the newest ``updated_at``,
+    which the fan-out's cached index watches (``jobs.deliver.audience.fingerprint``)."""
+    newest = await s.scalar(select(func.max(Subscriber.updated_at)))
+    return now if newest is None or now > newest else newest + timedelta(microseconds=1)
+
+
 async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subscriber, bool]:
     """Create or re-activate the subscriber of a chat; returns (subscriber, created)."""
     async with db.sessions.begin() as s:
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one_or_none()
         if sub is None:
             sub = new_subscriber(profile, now)
+            sub.updated_at = await changed_at(s, now)
             s.add(sub)
             try:
                 await s.flush()
@@ -78,7 +89,7 @@ async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subs
             return sub, True
         if sub.status in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED):
             sub.status, sub.status_reason, sub.subscribed_at = SubscriberStatus.ACTIVE, None, now
-        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, now
+        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, await changed_at(s, now)
         return sub, False
 
 
@@ -92,7 +103,7 @@ async def update_settings(db: Database, chat_id: int, now: datetime, **changes: 
             return None
         for key, value in changes.items():
             setattr(sub, key, value)
-        sub.updated_at = now
+        sub.updated_at = await changed_at(s, now)
         return sub
 
 
@@ -110,7 +121,7 @@ async def set_category(db: Database, chat_id: int, key: str, chosen: bool, now: 
         if not chosen:
             wanted = [c for c in current if c != key]
         if wanted != current:
-            sub.categories, sub.updated_at = wanted, now
+            sub.categories, sub.updated_at = wanted, await changed_at(s, now)
         return sub
 
 
@@ -120,7 +131,7 @@ async def set_status(db: Database, chat_id: int, status: str, now: datetime) -> 
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
         if sub is None:
             return None
-        sub.status, sub.updated_at = status, now
+        sub.status, sub.updated_at = status, await changed_at(s, now)
         if status == SubscriberStatus.ACTIVE:
             await s.execute(
                 update(OutboxRow)
@@ -241,6 +252,31 @@ async def _latest_deadline(s: Any, root_id: int) -> datetime | None:
     return (await s.execute(q)).scalar_one_or_none()
 
 
+OPEN_PAGE = 200
+
+
+async def open_notices(s: Any, now: datetime) -> AsyncIterator[tuple[Any, list[Any]]]:
+    """Open competition notices by deadline (``NOTICE_COLUMNS`` and their ``LOT_COLUMNS``),
+    read a page at a time: the caller usually stops after a few, and there may be tens of
+    thousands."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        q = select(*NOTICE_COLUMNS).where(NoticeRow.deadline > now, NoticeRow.notice_type == "competition")
+        if after is not None:
+            d, i = after
+            q = q.where(or_(NoticeRow.deadline > d, and_(NoticeRow.deadline == d, NoticeRow.id > i)))
+        page = (await s.execute(q.order_by(NoticeRow.deadline, NoticeRow.id).limit(OPEN_PAGE))).all()
+        if not page:
+            return
+        lots: dict[int, list[Any]] = defaultdict(list)
+        lq = select(*LOT_COLUMNS).where(LotRow.notice_id.in_([r.id for r in page]))
+        for lot in await s.execute(lq.order_by(LotRow.notice_id, LotRow.position)):
+            lots[lot.notice_id].append(lot)
+        for row in page:
+            yield row, lots[row.id]
+        after = (page[-1].deadline, page[-1].id)
+
+
 async def queue_open_notices(
     db: Database,
     chat_id: int,
@@ -268,19 +304,12 @@ async def queue_open_notices(
                 )
             ).all()
         )
-        rows = (
-            await s.scalars(
-                select(NoticeRow)
-                .where(NoticeRow.deadline > now, NoticeRow.notice_type == "competition")
-                .order_by(NoticeRow.deadline, NoticeRow.id)
-                .options(selectinload(NoticeRow.lots))
-            )
-        ).all()
         queued = 0
-        for row in rows:
+        async for row, lots in open_notices(s, now):
             if queued >= limit:
                 break
-            if row.id in have or not index.match(replace(match_notice_of(row, source_categories), baseline=False)):
+            notice = replace(match_notice_of(row, source_categories, lots), baseline=False)
+            if row.id in have or not index.match(notice):
                 continue
             s.add(OutboxRow(**new_message(sub.id, OutboxKind.NOTICE, str(row.id), now, notice_id=row.id)))
             queued += 1
