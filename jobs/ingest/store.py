@@ -212,7 +212,8 @@ async def _insert_notices(
 def _bulk(model: Any) -> Any:
     """An ORM bulk INSERT that sends None as NULL: by default the ORM leaves a None column
     out, so rows with and without a deadline (say) fall into different statements, and an
-    alternating feed costs one round trip per row. None of these columns has a default."""
+    alternating feed costs one round trip per row. Only nullable columns without a default
+    are ever None in these rows, so NULL is what the ORM stored for them anyway."""
     return insert(model).execution_options(render_nulls=True)
 
 
