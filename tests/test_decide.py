@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from jobs.ingest.decide import (
@@ -18,7 +18,7 @@ from jobs.ingest.decide import (
     next_check_after_failure,
     should_alert,
 )
-from jobs.notice import Notice, NoticeType
+from jobs.notice import Lot, Notice, NoticeType
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 N = Notice(source="ted", id="abc", version="01", title="Rengøring", procedure_id="proc-1")
@@ -37,6 +37,29 @@ def test_content_hash_ignores_source_and_sees_material_change() -> None:
     assert content_hash(N) == content_hash(dataclasses.replace(N, source="x"))
     moved = dataclasses.replace(N, deadline=NOW + timedelta(days=3))
     assert content_hash(N) != content_hash(moved)
+
+
+def test_content_hash_never_changes_its_text() -> None:
+    """Stored hashes are compared with new ones, and an RSS item's version is its hash: the
+    hash of this notice (every kind of value: amounts, dates with offsets, lots, non-ASCII
+    text, unsorted texts) was taken with the first implementation and must stay the same."""
+    rich = Notice(
+        source="rss", id="x-1", version="", title="Rengøring — “skoler” ✓", description="Tekst\nmed æøå",
+        buyer="Aarhus Kommune", url="https://example.dk/1", cpv=("90910000", "90919200"), nuts=("DK042",),
+        value=Decimal("700000.50"), currency="DKK",
+        deadline=datetime(2026, 12, 1, 12, 0, tzinfo=timezone(timedelta(hours=1))),
+        notice_type=NoticeType.COMPETITION, reserved=("res-ws",), social=("soc-obj",), sme_suitable=True,
+        lots=(
+            Lot(lot_id="LOT-0001", title="Del 1", value=Decimal("1E+5"), currency="EUR",
+                deadline=datetime(2026, 12, 2, tzinfo=UTC), cpv=("90910000",), duration_months=12),
+            Lot(lot_id="LOT-0002", sme_suitable=False, framework=True),
+        ),
+        published_at=datetime(2026, 11, 1, 8, 30, tzinfo=UTC), texts={"title_en": "Cleaning", "b": "2", "a": "1"},
+    )  # fmt: skip
+    assert content_hash(rich) == "f8a69abc4a819c8bc1b7af61d38abf6ee210bed6070950ad18ff0f1c655e30ea"
+    # and it still sees a change inside a lot
+    changed_lot = dataclasses.replace(rich, lots=(dataclasses.replace(rich.lots[0], value=Decimal(1)), rich.lots[1]))
+    assert content_hash(changed_lot) != content_hash(rich)
 
 
 def test_effective_version_for_unversioned_sources() -> None:

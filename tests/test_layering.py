@@ -31,6 +31,21 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     # decisions over data: no storage, no network, no other stage
     ("jobs.classify", (*[s for s in STAGES if s != "jobs.classify"], "jobs.db", "jobs.models", "sqlalchemy", "httpx")),
     ("jobs.answers", (*[s for s in STAGES if s != "jobs.answers"], "jobs.db", "jobs.models", "sqlalchemy", "httpx")),
+    # parsers turn bytes into notices: no storage, no network, no classifier, no other stage
+    (
+        "jobs.ingest.parse",
+        (
+            *[s for s in STAGES if s != "jobs.ingest"],
+            "jobs.db",
+            "jobs.models",
+            "sqlalchemy",
+            "httpx",
+            "jobs.ingest.fetch",
+            "jobs.ingest.sources",
+            "jobs.ingest.poll",
+            "jobs.ingest.store",
+        ),
+    ),
     # ingestion stores notices; what happens to them next is injected (Runtime.announce)
     ("jobs.ingest", ("jobs.deliver", "jobs.people", "jobs.answers", "jobs.ops")),
     # delivery reads the pure "what changed" decision of ingestion, nothing else of it
@@ -101,12 +116,7 @@ def within(name: str, prefix: str) -> bool:
 
 
 def test_jobs_never_imports_a_face() -> None:
-    offenders = [
-        f"{module_name(p)}: {n}"
-        for p in engine_modules()
-        for n in imports_of(p)
-        if n.split(".")[0] in FACES
-    ]
+    offenders = [f"{module_name(p)}: {n}" for p in engine_modules() for n in imports_of(p) if n.split(".")[0] in FACES]
     assert offenders == []
 
 
@@ -128,6 +138,9 @@ def test_engine_stages_keep_to_their_lane() -> None:
     ("module", "name", "allowed"),
     [
         ("jobs.ingest.poll", "jobs.deliver.outbox", False),
+        ("jobs.ingest.parse.eforms", "jobs.ingest.parse.eforms_lots", True),
+        ("jobs.ingest.parse.eforms_lots", "jobs.ingest.store", False),
+        ("jobs.ingest.parse.feed", "jobs.classify", False),
         ("jobs.deliver.resolve", "jobs.ingest.decide", True),
         ("jobs.deliver.resolve", "jobs.ingest.store", False),
         ("jobs.classify.engine", "sqlalchemy", False),

@@ -37,10 +37,29 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_HASHED = tuple(f.name for f in fields(Notice) if f.name != "source")
+_LOT_FIELDS = tuple(f.name for f in fields(Lot))
+
+
+def _encode(value: Any) -> Any:
+    """json.dumps's ``default``: what JSON has no type for, written as ``_jsonable`` writes it."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Lot):
+        return {name: getattr(value, name) for name in _LOT_FIELDS}
+    return str(value)
+
+
 def content_hash(notice: Notice) -> str:
-    """Stable hash of everything a notice says (not where or when we saw it)."""
-    data = {f.name: _jsonable(getattr(notice, f.name)) for f in fields(notice) if f.name not in ("source",)}
-    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    """Stable hash of everything a notice says (not where or when we saw it).
+
+    Stored hashes are compared with new ones (and are the version of an RSS item), so the
+    JSON text must never change: the encoder's ``default`` does what ``_jsonable`` did before
+    (tuples are lists and keys sorted either way), without a Python walk over every value."""
+    data = {name: getattr(notice, name) for name in _HASHED}
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, default=_encode)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 

@@ -8,6 +8,7 @@ Dates as "08-11-2021 kl. 12.00" (Copenhagen local time), amounts as
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from datetime import datetime, time
@@ -187,7 +188,13 @@ def plain_lines(markup: str | None) -> str:
 def labelled(text: str, *labels: str) -> str | None:
     """The rest of the line after "Label:" for the first label found (case-insensitive)."""
     for label in labels:
-        m = re.search(rf"(?:^|[\s>]){re.escape(label)}\s*:\s*([^\n]+)", text, re.IGNORECASE)
+        m = _label_pattern(label).search(text)
         if m:
             return m.group(1).strip()
     return None
+
+
+@functools.cache
+def _label_pattern(label: str) -> re.Pattern[str]:
+    # Compiled once per label: a feed page looks up a dozen labels in every item.
+    return re.compile(rf"(?:^|[\s>]){re.escape(label)}\s*:\s*([^\n]+)", re.IGNORECASE)

@@ -133,59 +133,38 @@ def _ends_complete(data: bytes) -> bool:
     return bool(_CLOSING_ROOT.search(data[-512:].rstrip(b"\x00")))
 
 
+# The udbud: namespace's element names (module docstring).
+_NS_FIELDS = (
+    "deadline", "value", "currency", "cpv", "nuts", "buyer", "type", "reserved", "social", "smv", "vcse",
+    "procedure", "country",
+)  # fmt: skip
+
+
 def entry_to_notice(
     entry: Any, *, source: str, prefixes: list[str], feed_author: str = "", feed_lang: str = ""
 ) -> Notice:
     """One feedparser entry → Notice (ParseError when it has no id/link or no text)."""
-
-    def ns(name: str) -> str:
-        for prefix in prefixes:
-            value = entry.get(f"{prefix}_{name}")
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return ""
-
-    link = entry.get("link") or ""
-    link = link.strip() if link.startswith(("http://", "https://")) else ""
-    ident = (entry.get("id") or "").strip() or link.strip()
-    if not ident:
-        raise ParseError("no guid/id and no link")
-    summary = _summary(entry)
-    lines = plain_lines(summary)
-    title = clean_text(entry.get("title"))
-    description = clean_text(summary)
-    if not title:
-        if not description:
-            raise ParseError(f"{ident}: no title and no description")
-        title = description[:200]
-
-    deadline_text = ns("deadline") or labelled(lines, "Tilbudsfrist", "Frist", "Deadline")
-    deadline = parse_dk_datetime(deadline_text, end_of_day=True)
-    value, currency = parse_dk_amount(
-        ns("value") or labelled(lines, "Skønnet kontraktsum", "Anslået værdi", "Kontraktværdi", "Estimated value"),
-        default_currency=ns("currency").upper() or "DKK",
+    ns = _namespaced(entry, prefixes)
+    ident, link = _identity(entry)
+    title, description, lines = _texts(entry, ident)
+    deadline = parse_dk_datetime(
+        ns["deadline"] or labelled(lines, "Tilbudsfrist", "Frist", "Deadline"), end_of_day=True
     )
-    categories = [t.get("term") or "" for t in entry.get("tags") or []] + [
-        t.get("label") or "" for t in entry.get("tags") or []
-    ]
-    cpv = cpv_codes([*_SPLIT.split(ns("cpv")), *categories, *_SPLIT.split(labelled(lines, "CPV", "CPV kode") or "")])
-    texts: dict[str, str] = {}
-    if not cpv and (label_code := cpv_from_label(_OJS_SUFFIX.sub("", title))):
-        cpv = (label_code,)  # the title is a CPV code's label (udbud.dk's EU notices)
-        texts["title_is_cpv"] = label_code
-    nuts = nuts_codes(_SPLIT.split(ns("nuts"))) or region_nuts(labelled(lines, "Leveringssted"))
+    value, currency = parse_dk_amount(
+        ns["value"] or labelled(lines, "Skønnet kontraktsum", "Anslået værdi", "Kontraktværdi", "Estimated value"),
+        default_currency=ns["currency"].upper() or "DKK",
+    )
+    cpv, texts = _cpv(entry, ns["cpv"], lines, title)
     buyer = (
-        clean_text(ns("buyer"))
+        clean_text(ns["buyer"])
         or clean_text(labelled(lines, "Ordregiver"))
         or clean_text(entry.get("author"))
         or feed_author
     )
-    sme = yes_no(ns("smv")) if ns("smv") else yes_no(labelled(lines, "SMV venligt", "SMV-venligt", "SMV-venlig"))
+    sme = yes_no(ns["smv"]) if ns["smv"] else yes_no(labelled(lines, "SMV venligt", "SMV-venligt", "SMV-venlig"))
     # dict.get: feedparser's own get() maps a missing "updated" to "published" (with a warning).
     updated = _when(dict.get(entry, "updated_parsed"))
-    published = _when(dict.get(entry, "published_parsed")) or updated
     language = _lang(entry.get("language")) or _lang((entry.get("title_detail") or {}).get("language")) or feed_lang
-
     return Notice(
         source=source,
         id=ident,
@@ -195,21 +174,70 @@ def entry_to_notice(
         buyer=buyer,
         url=link or None,
         cpv=cpv,
-        nuts=nuts,
+        nuts=nuts_codes(_SPLIT.split(ns["nuts"])) or region_nuts(labelled(lines, "Leveringssted")),
         value=value,
         currency=currency if value is not None else None,
         deadline=deadline,
-        notice_type=_kind(ns("type"), title, deadline is not None),
-        reserved=unique(_SPLIT.split(ns("reserved"))),
-        social=unique(_SPLIT.split(ns("social"))),
+        notice_type=_kind(ns["type"], title, deadline is not None),
+        reserved=unique(_SPLIT.split(ns["reserved"])),
+        social=unique(_SPLIT.split(ns["social"])),
         sme_suitable=sme,
-        vcse_suitable=yes_no(ns("vcse")),
+        vcse_suitable=yes_no(ns["vcse"]),
         language=language or guess_language(f"{title} {description}"),
-        published_at=published,
-        procedure_id=ns("procedure") or None,
-        buyer_country=ns("country").upper() or None,
+        published_at=_when(dict.get(entry, "published_parsed")) or updated,
+        procedure_id=ns["procedure"] or None,
+        buyer_country=ns["country"].upper() or None,
         texts=texts,
     )
+
+
+def _namespaced(entry: Any, prefixes: list[str]) -> dict[str, str]:
+    """The entry's udbud: elements by name, stripped; "" for the missing ones."""
+    out = dict.fromkeys(_NS_FIELDS, "")
+    for name in _NS_FIELDS:
+        for prefix in prefixes:
+            # dict.get: no "<prefix>_<name>" key is one that feedparser's own get() remaps.
+            value = dict.get(entry, f"{prefix}_{name}")
+            if isinstance(value, str) and value.strip():
+                out[name] = value.strip()
+                break
+    return out
+
+
+def _identity(entry: Any) -> tuple[str, str]:
+    """(id, link): the guid / atom:id, else the link; only an http(s) link counts."""
+    link = entry.get("link") or ""
+    link = link.strip() if link.startswith(("http://", "https://")) else ""
+    ident = (entry.get("id") or "").strip() or link.strip()
+    if not ident:
+        raise ParseError("no guid/id and no link")
+    return ident, link
+
+
+def _texts(entry: Any, ident: str) -> tuple[str, str, str]:
+    """(title, description, the description's lines for labels); the title falls back to the
+    description's start."""
+    summary = _summary(entry)
+    title = clean_text(entry.get("title"))
+    description = clean_text(summary)
+    if not title:
+        if not description:
+            raise ParseError(f"{ident}: no title and no description")
+        title = description[:200]
+    return title, description, plain_lines(summary)
+
+
+def _cpv(entry: Any, declared: str, lines: str, title: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """CPV codes from udbud:cpv, the categories and a "CPV:" line; else the code whose label the
+    title is (udbud.dk's EU notices), noted in the texts."""
+    tags = entry.get("tags") or []
+    categories = [t.get("term") or "" for t in tags] + [t.get("label") or "" for t in tags]
+    cpv = cpv_codes([*_SPLIT.split(declared), *categories, *_SPLIT.split(labelled(lines, "CPV", "CPV kode") or "")])
+    texts: dict[str, str] = {}
+    if not cpv and (label_code := cpv_from_label(_OJS_SUFFIX.sub("", title))):
+        cpv = (label_code,)
+        texts["title_is_cpv"] = label_code
+    return cpv, texts
 
 
 def _summary(entry: Any) -> str:

@@ -130,62 +130,23 @@ def _compiled(record: object) -> object:
 
 def release_to_notice(release: object, *, source: str = "ocds") -> Notice:
     """One OCDS release → Notice; ParseError if it has no ocid/id or no title."""
-    if not isinstance(release, dict):
-        raise ParseError("not a JSON object")
-    if release.get("_no_release"):
-        raise ParseError("record without a compiledRelease or embedded release")
-    ocid = _str(release.get("ocid"))
-    rid = _str(release.get("id")) or ocid
-    if not rid:
-        raise ParseError("no ocid or release id")
+    release, ocid, rid = _ids(release)
     tender = _dict(release.get("tender"))
     planning = _dict(release.get("planning"))
     title = text(tender.get("title")) or text(release.get("title")) or text(planning.get("title"))
     if not title:
         raise ParseError("no tender title")
     texts: dict[str, str] = {}
-
-    value, currency = _money(tender.get("value"))
-    if value is None:
-        value, currency = _money(tender.get("minValue"))
-        if value is not None:
-            texts["value_is_minimum"] = "true"
-    if value is None:
-        currency = None
-
+    value, currency = _value(tender, texts)
     items = [i for i in _list(tender.get("items")) if isinstance(i, dict)]
-    cpv = cpv_codes(
-        [
-            *_cpv_ids([tender.get("classification"), *_list(tender.get("additionalClassifications"))]),
-            *(c for it in items for c in _item_cpv(it)),
-        ]
-    )
-    nuts = nuts_codes(r for it in items for r in _item_regions(it))
-    lots = tuple(_lot(lot, items) for lot in _list(tender.get("lots")) if isinstance(lot, dict))
-
     tags = [t for t in _list(release.get("tag")) if isinstance(t, str)]
     kind = notice_type(tags, tender, release)
     suitability = _dict(tender.get("suitability"))
     buyer, country = _buyer(release)
     techniques = _dict(tender.get("techniques"))
-    reserved = tuple(
-        dict.fromkeys(
-            _RESERVED[r.lower()]
-            for r in _list(_dict(tender.get("otherRequirements")).get("reservedParticipation"))
-            if isinstance(r, str) and r.lower() in _RESERVED
-        )
-    )
     legal_basis = (_str(_dict(tender.get("legalBasis")).get("id")) or "").upper()
-    method_details = (_str(tender.get("procurementMethodDetails")) or "").lower()
-    above: bool | None = None
-    if legal_basis in _DIRECTIVES or "above threshold" in method_details:
-        above = True
-    elif "below threshold" in method_details:
-        above = False
-    language = (_str(release.get("language")) or "en").lower()[:2]
     if tags:
         texts["ocds_tag"] = ",".join(tags)
-
     return Notice(
         source=source,
         id=rid,
@@ -194,11 +155,11 @@ def release_to_notice(release: object, *, source: str = "ocds") -> Notice:
         description=text(tender.get("description")) or text(release.get("description")),
         buyer=buyer,
         url=_url(release, tender, planning),
-        cpv=cpv,
-        nuts=nuts,
+        cpv=_cpv(tender, items),
+        nuts=nuts_codes(r for it in items for r in _item_regions(it)),
         value=value,
         currency=currency,
-        lots=lots,
+        lots=tuple(_lot(lot, items) for lot in _list(tender.get("lots")) if isinstance(lot, dict)),
         deadline=parse_iso_date(_str(_dict(tender.get("tenderPeriod")).get("endDate"))),
         procedure_type=_METHOD.get(_str(tender.get("procurementMethod")) or ""),
         notice_type=kind,
@@ -206,18 +167,64 @@ def release_to_notice(release: object, *, source: str = "ocds") -> Notice:
         contract_nature=_NATURE.get(_str(tender.get("mainProcurementCategory")) or ""),
         sme_suitable=_bool(suitability.get("sme")),
         vcse_suitable=_bool(suitability.get("vcse")),
-        reserved=reserved,
+        reserved=_reserved(tender),
         framework=techniques.get("hasFrameworkAgreement") is True,
         dps=techniques.get("hasDynamicPurchasingSystem") is True,
         concession=legal_basis == "32014L0023",
-        above_threshold=above,
-        language=language,
+        above_threshold=_above_threshold(tender, legal_basis),
+        language=(_str(release.get("language")) or "en").lower()[:2],
         published_at=_published(release, tender, kind),
         changes=ocid if kind in (NoticeType.CHANGE, NoticeType.CANCELLATION) else None,
         procedure_id=ocid,
         buyer_country=country,
         texts=texts,
     )
+
+
+def _ids(release: object) -> tuple[dict[str, Any], str | None, str]:
+    """(the release, its ocid, its id or else the ocid); ParseError when it is no object or has
+    neither id."""
+    if not isinstance(release, dict):
+        raise ParseError("not a JSON object")
+    if release.get("_no_release"):
+        raise ParseError("record without a compiledRelease or embedded release")
+    ocid = _str(release.get("ocid"))
+    rid = _str(release.get("id")) or ocid
+    if not rid:
+        raise ParseError("no ocid or release id")
+    return release, ocid, rid
+
+
+def _value(tender: dict[str, Any], texts: dict[str, str]) -> tuple[Decimal | None, str | None]:
+    """The tender's value, else its minimum value (noted in the texts); no currency without a value."""
+    value, currency = _money(tender.get("value"))
+    if value is None:
+        value, currency = _money(tender.get("minValue"))
+        if value is not None:
+            texts["value_is_minimum"] = "true"
+    return (value, currency) if value is not None else (None, None)
+
+
+def _cpv(tender: dict[str, Any], items: list[dict[str, Any]]) -> tuple[str, ...]:
+    """CPV codes of the tender's classifications, then of its items'."""
+    classifications = [tender.get("classification"), *_list(tender.get("additionalClassifications"))]
+    return cpv_codes([*_cpv_ids(classifications), *(c for it in items for c in _item_cpv(it))])
+
+
+def _reserved(tender: dict[str, Any]) -> tuple[str, ...]:
+    """BT-71 codes of the tender's reserved participation, unique, in order."""
+    given = _list(_dict(tender.get("otherRequirements")).get("reservedParticipation"))
+    return tuple(dict.fromkeys(_RESERVED[r.lower()] for r in given if isinstance(r, str) and r.lower() in _RESERVED))
+
+
+def _above_threshold(tender: dict[str, Any], legal_basis: str) -> bool | None:
+    """True under a procurement directive or "above threshold", False "below threshold", else unknown."""
+    method_details = (_str(tender.get("procurementMethodDetails")) or "").lower()
+    if legal_basis in _DIRECTIVES or "above threshold" in method_details:
+        return True
+    if "below threshold" in method_details:
+        return False
+    return None
 
 
 def notice_type(tags: list[str], tender: dict[str, Any], release: dict[str, Any]) -> NoticeType:

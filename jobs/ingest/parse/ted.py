@@ -162,19 +162,7 @@ def notice_from_hit(raw: object, *, source: str = "ted") -> Notice:
     if not pub:
         raise ParseError("no publication-number")
     texts: dict[str, str] = {}
-
-    title, lang, title_en = _pick_title(raw.get("title-proc"), raw.get("notice-title"))
-    if not title:
-        title, lang, title_en = _pick_title(raw.get("TI"), None)
-    if not title:  # a bare hit (fields not asked for): still worth fetching the XML for
-        title, lang = f"TED-bekendtgørelse {pub}", "dan"
-        texts["title_missing"] = "true"
-    if title_en and title_en != title:
-        texts["title_en"] = title_en
-    description, _, description_en = _pick_text(raw.get("description-proc"))
-    if description_en and description_en != description:
-        texts["description_en"] = description_en
-
+    title, lang, description = _texts(raw, pub, texts)
     eforms_id = _first_str(raw.get("notice-identifier"))
     if eforms_id:
         texts["eforms_notice_id"] = eforms_id  # the eForms notice UUID (BT-701), as udbud.dk knows it
@@ -185,12 +173,9 @@ def notice_from_hit(raw: object, *, source: str = "ted") -> Notice:
     value, currency = _value(raw)
     notice_type_code = _first_str(raw.get("notice-type"))
     countries = _strings(raw.get("buyer-country"))
-    sme = [b for b in (yes_no(v) for v in _list(raw.get("sme-lot"))) if b is not None]
-    reserved = [r for r in _strings(raw.get("reserved-procurement-lot")) if r.lower() != "none"]
+    sme, reserved, framework, dps = _lot_facts(raw)
     subtype = _first_str(raw.get("notice-subtype"))
     legal_basis = (_first_str(raw.get("legal-basis-proc")) or "").upper()
-    framework = [c for c in _strings(raw.get("framework-agreement-lot")) if c.lower() != "none"]
-    dps = [c for c in _strings(raw.get("dps-usage-lot")) if c.lower() in ("dps-list", "dps-nlist")]
 
     return Notice(
         source=source,
@@ -210,10 +195,10 @@ def notice_from_hit(raw: object, *, source: str = "ted") -> Notice:
         notice_subtype=subtype,
         form_type=notice_type_code,
         contract_nature=_first_str(raw.get("contract-nature")),
-        reserved=unique(reserved),
-        sme_suitable=any(sme) if sme else None,
-        framework=bool(framework),
-        dps=bool(dps),
+        reserved=reserved,
+        sme_suitable=sme,
+        framework=framework,
+        dps=dps,
         concession=subtype in _CONCESSION_SUBTYPES or legal_basis == "32014L0023",
         above_threshold=True if legal_basis in _DIRECTIVES else False if legal_basis == "OTHER" else None,
         language=LANGUAGES.get(lang, "da") if lang else "da",
@@ -222,6 +207,33 @@ def notice_from_hit(raw: object, *, source: str = "ted") -> Notice:
         buyer_country=countries[0] if countries else None,
         texts=texts,
     )
+
+
+def _texts(raw: dict[str, Any], pub: str, texts: dict[str, str]) -> tuple[str, str, str]:
+    """(title, its TED language code, description); the English ones and a missing title are
+    noted in ``texts``."""
+    title, lang, title_en = _pick_title(raw.get("title-proc"), raw.get("notice-title"))
+    if not title:
+        title, lang, title_en = _pick_title(raw.get("TI"), None)
+    if not title:  # a bare hit (fields not asked for): still worth fetching the XML for
+        title, lang = f"TED-bekendtgørelse {pub}", "dan"
+        texts["title_missing"] = "true"
+    if title_en and title_en != title:
+        texts["title_en"] = title_en
+    description, _, description_en = _pick_text(raw.get("description-proc"))
+    if description_en and description_en != description:
+        texts["description_en"] = description_en
+    return title, lang, description
+
+
+def _lot_facts(raw: dict[str, Any]) -> tuple[bool | None, tuple[str, ...], bool, bool]:
+    """(SME-suitable, reserved codes, framework, DPS) from the per-lot fields: suitable when any
+    lot is, unknown when no lot says."""
+    sme = [b for b in (yes_no(v) for v in _list(raw.get("sme-lot"))) if b is not None]
+    reserved = [r for r in _strings(raw.get("reserved-procurement-lot")) if r.lower() != "none"]
+    framework = [c for c in _strings(raw.get("framework-agreement-lot")) if c.lower() != "none"]
+    dps = [c for c in _strings(raw.get("dps-usage-lot")) if c.lower() in ("dps-list", "dps-nlist")]
+    return (any(sme) if sme else None), unique(reserved), bool(framework), bool(dps)
 
 
 def notice_type(code: str | None) -> NoticeType:
