@@ -219,3 +219,34 @@ def test_update_processing_and_polling_are_plumbing() -> None:
     polling = imports_of(ROOT / "bot" / "polling.py")
     bad = ("bot.handlers", "sqlalchemy", "jobs.models", "jobs.db")
     assert [n for n in polling if any(within(n, b) for b in bad)] == []
+
+
+# -- size: a newcomer reads a module in one sitting -----------------------------------------
+
+MODULE_LINES = 400
+FUNCTION_LINES = 60
+
+
+def _python_files() -> list[Path]:
+    files = [*(ROOT / "jobs").rglob("*.py"), *(ROOT / "bot").rglob("*.py"), *(ROOT / "web").rglob("*.py")]
+    return sorted(p for p in files if "migrations" not in p.parts)
+
+
+def test_modules_and_functions_are_short_or_say_why() -> None:
+    """Over ~400 lines a module says why in its docstring ("Longer than 400 lines ..."); over
+    ~60 lines a function says why in a comment or its docstring near its top ("Long ...")."""
+    too_long: list[str] = []
+    for path in _python_files():
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        name = path.relative_to(ROOT).as_posix()
+        if source.count("\n") > MODULE_LINES and "Longer than 400 lines" not in (ast.get_docstring(tree) or ""):
+            too_long.append(f"{name}: {source.count(chr(10))} lines")
+        lines = source.splitlines()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                head = "\n".join(lines[node.lineno - 1 : node.lineno + 8])
+                if length > FUNCTION_LINES and "Long" not in head:
+                    too_long.append(f"{name}:{node.lineno} {node.name}() {length} lines")
+    assert not too_long, "split these or say why:\n" + "\n".join(too_long)

@@ -28,8 +28,8 @@ class Rules:
         return decided
 
     def apply(self, u: Unit) -> tuple[Level, list[Reason]]:
-        """The first rule that applies, with its reasons (one function: the rules read in order,
-        as docs/classifier.md lists them)."""
+        """The first rule that applies, with its reasons (Long on purpose, one function: the
+        rules read in order, as docs/classifier.md lists them)."""
         limits = self.limits
         t = self._texts
         s = u.subject
