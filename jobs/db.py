@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,12 @@ MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('udbudsbot:migrate'), ha
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+
+    @cached_property
+    def reads(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions for one read statement outside a transaction: no BEGIN and ROLLBACK round
+        trips around it (a subscriber's look-up on every Telegram update)."""
+        return async_sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
