@@ -61,7 +61,9 @@ def create_database(
             Path(db_file).parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, object] = {"echo": echo}
     if url.startswith("postgresql"):
-        kwargs.update(pool_size=5, max_overflow=5)
+        # last in, first out: the connection used last is used next, so while the bot is busy
+        # its connections stay warm and those left idle are the ones pinged (_ping_when_idle)
+        kwargs.update(pool_size=5, max_overflow=5, pool_use_lifo=True)
         connect: dict[str, object] = {"timeout": CONNECT_TIMEOUT}
         if schema:
             connect["server_settings"] = {"search_path": schema}
@@ -78,13 +80,13 @@ def create_database(
 def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     """Ping a pooled connection before use only when it sat idle ``idle_seconds`` or more.
 
-    ``pool_pre_ping`` pings on every checkout: one more round trip per session, two to three
-    per Telegram update (bench/profile_update.py). A connection used a moment ago is alive;
-    one that waited may have been closed by a PostgreSQL restart, and a failed ping makes the
-    pool replace it before anyone uses it (SQLAlchemy's "pessimistic" handling, with this
-    condition). A restart shorter than ``idle_seconds`` that hits a connection in use is met
-    by SQLAlchemy's optimistic handling: that one statement fails and the whole pool is
-    replaced (tests/test_db_ping.py).
+    ``pool_pre_ping`` pings on every checkout: three more round trips per session (asyncpg's
+    ping is BEGIN, ``;``, ROLLBACK), six to seven per Telegram update (bench/profile_update.py).
+    A connection used a moment ago is alive; one that waited may have been closed by a
+    PostgreSQL restart, and a failed ping makes the pool replace it before anyone uses it
+    (SQLAlchemy's "pessimistic" handling, with this condition). A restart shorter than
+    ``idle_seconds`` that hits a connection in use is met by SQLAlchemy's optimistic handling:
+    that one statement fails and the whole pool is replaced (tests/test_db_ping.py).
     """
 
     def checkin(_dbapi_conn: object, record: Any) -> None:
