@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.ops import OpsServer
@@ -36,6 +37,8 @@ class Deps:
     ops_server: OpsServer | None = None
     web_server: Any = None  # web.server.WebServer when web.enabled
     group_admins: dict[int, Any] = field(default_factory=dict)  # chat id -> bot.groupadmin.Admins (brief cache)
+    # language -> /help's keyboard of FAQ topics (kb is loaded once; PTB's objects are immutable)
+    help_keyboards: dict[str, InlineKeyboardMarkup] = field(default_factory=dict)
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -32,14 +32,16 @@ async def cmd_hours(update: Update, context: Context) -> None:
 async def cmd_help(update: Update, context: Context) -> None:
     deps = deps_of(context)
     lang = await lang_of(update, context)
-    buttons = [
-        [InlineKeyboardButton(entry.title(lang)[:60], callback_data=f"faq:{entry.id}"[:64])]
-        for entry in deps.kb.entries
-    ]
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            t(lang, "help"), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(buttons)
+    keyboard = deps.help_keyboards.get(lang)
+    if keyboard is None:  # built once per language: the topics do not change while the bot runs
+        keyboard = deps.help_keyboards[lang] = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(entry.title(lang)[:60], callback_data=f"faq:{entry.id}"[:64])]
+                for entry in deps.kb.entries
+            ]
         )
+    if update.effective_message:
+        await update.effective_message.reply_text(t(lang, "help"), parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
 async def on_faq_button(update: Update, context: Context) -> None:

@@ -16,27 +16,42 @@ from telegram.error import BadRequest
 from bot.deps import Context, deps_of
 from bot.texts import t, user_language
 from jobs.people import dialogue
-from jobs.people.subscribers import Profile, get_subscriber, received
+from jobs.people.subscribers import Profile, Subscriber, find_subscriber, received
 
 log = logging.getLogger(__name__)
 
 
-async def chosen_language(update: Update, context: Context) -> str | None:
-    """The language the chat chose (its subscription's), or None when it has none."""
+_FOUND = "udbudsbot_subscriber"  # where subscriber_of keeps what it read, in the update's context
+
+
+async def subscriber_of(update: Update, context: Context) -> Subscriber | None:
+    """The chat's subscriber as the update found it, read once per update.
+
+    PTB builds one context per update and hands it to every handler group, so the gate, the
+    router, the language choice and the handler share one look-up (one statement, no
+    transaction: ``find_subscriber``). A handler that changed the subscriber and needs it
+    as it is now reads it again itself.
+    """
     chat = update.effective_chat
     if chat is None:
         return None
-    sub = await get_subscriber(deps_of(context).rt.db, chat.id)
+    found: dict[int, Subscriber | None] = vars(context).setdefault(_FOUND, {})
+    if chat.id not in found:
+        found[chat.id] = await find_subscriber(deps_of(context).rt.db, chat.id)
+    return found[chat.id]
+
+
+async def chosen_language(update: Update, context: Context) -> str | None:
+    """The language the chat chose (its subscription's), or None when it has none."""
+    sub = await subscriber_of(update, context)
     return sub.language if sub is not None else None
 
 
 async def lang_of(update: Update, context: Context) -> str:
     """The subscriber's chosen language, else Telegram's (English only if English)."""
-    chat = update.effective_chat
-    if chat is not None:
-        sub = await get_subscriber(deps_of(context).rt.db, chat.id)
-        if sub is not None:
-            return sub.language
+    sub = await subscriber_of(update, context)
+    if sub is not None:
+        return sub.language
     user = update.effective_user
     return user_language(user.language_code if user else None)
 

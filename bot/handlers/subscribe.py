@@ -28,6 +28,7 @@ from bot.handlers.common import (
     is_private,
     lang_of,
     profile_of,
+    subscriber_of,
     text_of,
 )
 from bot.keyboards import (
@@ -54,7 +55,7 @@ from jobs.people.preferences import (
 from jobs.people.startlink import parse_payload
 from jobs.people.subscribers import (
     Subscriber,
-    get_subscriber,
+    find_subscriber,
     queue_open_notices,
     set_category,
     set_status,
@@ -76,7 +77,7 @@ async def _reply(update: Update, text: str, **kw: object) -> None:
 async def start(update: Update, context: Context) -> None:
     deps = deps_of(context)
     user = update.effective_user
-    existing = await get_subscriber(deps.rt.db, update.effective_chat.id)  # type: ignore[union-attr]
+    existing = await subscriber_of(update, context)
     lang = existing.language if existing else user_language(user.language_code if user else None)
     active = existing is not None and existing.status not in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED)
     if not is_private(update):
@@ -121,7 +122,7 @@ async def _follow_payload(update: Update, context: Context, sub: Subscriber, lan
 
 
 async def _subscriber(update: Update, context: Context) -> Subscriber | None:
-    sub = await get_subscriber(deps_of(context).rt.db, update.effective_chat.id)  # type: ignore[union-attr]
+    sub = await subscriber_of(update, context)
     if sub is None or sub.status == SubscriberStatus.STOPPED:
         await _reply(update, t(await lang_of(update, context), "not_subscribed"))
         return None
@@ -294,7 +295,7 @@ async def on_menu(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     deps = deps_of(context)
-    sub = await get_subscriber(deps.rt.db, query.message.chat.id) if query.message else None
+    sub = await subscriber_of(update, context) if query.message else None
     if sub is None or sub.status == SubscriberStatus.STOPPED:
         await query.answer(t(await lang_of(update, context), "not_subscribed")[:200], show_alert=True)
         return
@@ -357,7 +358,7 @@ async def _on_setting(update: Update, context: Context, sub: Subscriber, message
         return
     before = settings_text(sub, deps)
     ok = await _apply(update, context, sub, parse, value, quiet=True)
-    fresh = await get_subscriber(deps.rt.db, sub.chat_id)
+    fresh = await find_subscriber(deps.rt.db, sub.chat_id)  # as changed above
     assert fresh is not None
     await edit_text(message, settings_text(fresh, deps), settings_keyboard(fresh.language))
     changed = settings_text(fresh, deps) != before
