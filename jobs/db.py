@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from jobs.errors import DatabaseError
@@ -21,8 +20,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
 URL_FORMS = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER:PASSWORD@HOST:PORT/NAME"
 CONNECT_TIMEOUT = 10.0  # seconds; a server that does not answer is reported, not waited for
-# A pooled PostgreSQL connection idle this long is pinged before use (see _ping_when_idle).
-PING_AFTER_IDLE = 1.0  # seconds
 # A transaction-level advisory lock per schema, released at commit.
 MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('udbudsbot:migrate'), hashtext(coalesce(current_schema(), '')))"
 
@@ -46,9 +43,7 @@ class Database:
         await self.engine.dispose()
 
 
-def create_database(
-    url: str, *, echo: bool = False, schema: str | None = None, ping_after_idle: float = PING_AFTER_IDLE
-) -> Database:
+def create_database(url: str, *, echo: bool = False, schema: str | None = None) -> Database:
     """Engine + session factory; SQLite gets WAL, foreign keys and a busy timeout.
 
     ``schema`` (PostgreSQL only) puts every table in that schema via search_path:
@@ -61,9 +56,12 @@ def create_database(
             Path(db_file).parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, object] = {"echo": echo}
     if url.startswith("postgresql"):
-        # last in, first out: the connection used last is used next, so while the bot is busy
-        # its connections stay warm and those left idle are the ones pinged (_ping_when_idle)
-        kwargs.update(pool_size=5, max_overflow=5, pool_use_lifo=True)
+        # Pinged on every checkout: a connection a PostgreSQL restart closed is replaced before
+        # anyone uses it, so the statement that marks a message sent does not meet a dead
+        # connection (and the message go out twice). Pinging only connections left idle saved
+        # round trips but let bench/proof_pg_restart.py find an unexplained duplicate.
+        # Last in, first out: a busy bot reuses its warm connections.
+        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5, pool_use_lifo=True)
         connect: dict[str, object] = {"timeout": CONNECT_TIMEOUT}
         if schema:
             connect["server_settings"] = {"search_path": schema}
@@ -73,36 +71,7 @@ def create_database(
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     if engine.dialect.name == "postgresql":
         event.listen(engine.sync_engine, "before_cursor_execute", _without_nul, retval=True)
-        _ping_when_idle(engine, ping_after_idle)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
-
-
-def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
-    """Ping a pooled connection before use only when it sat idle ``idle_seconds`` or more.
-
-    ``pool_pre_ping`` pings on every checkout: three more round trips per session (asyncpg's
-    ping is BEGIN, ``;``, ROLLBACK), six to seven per Telegram update (bench/profile_update.py).
-    A connection used a moment ago is alive; one that waited may have been closed by a
-    PostgreSQL restart, and a failed ping makes the pool replace it before anyone uses it
-    (SQLAlchemy's "pessimistic" handling, with this condition). A restart shorter than
-    ``idle_seconds`` that hits a connection in use is met by SQLAlchemy's optimistic handling:
-    that one statement fails and the whole pool is replaced (tests/test_db_ping.py).
-    """
-
-    def checkin(_dbapi_conn: object, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    def checkout(dbapi_conn: Any, record: Any, _proxy: object) -> None:
-        since = record.info.get("idle_since")  # None: connected just now
-        if since is None or time.monotonic() - since < idle_seconds:
-            return
-        try:
-            engine.sync_engine.dialect.do_ping(dbapi_conn)
-        except Exception as e:  # the pool retries with a new connection
-            raise DisconnectionError(f"pooled connection failed its ping: {e}") from e
-
-    event.listen(engine.sync_engine.pool, "checkin", checkin)
-    event.listen(engine.sync_engine.pool, "checkout", checkout)
 
 
 def _without_nul(
