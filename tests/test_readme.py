@@ -79,3 +79,12 @@ def test_every_bot_command_is_documented() -> None:
     docs = (ROOT / "docs" / "bot.md").read_text(encoding="utf-8")
     missing = sorted(c for c in registered if not re.search(rf"`/{re.escape(c)}\b", docs))
     assert missing == [], f"bot commands not in docs/bot.md: {missing}"
+
+
+def test_every_bench_script_is_in_benchmarks_md() -> None:
+    """Each runnable script in bench/ is named in BENCHMARKS.md (``bench.NAME`` or ``bench/NAME.py``)."""
+    text = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8")
+    scripts = [p.stem for p in sorted((ROOT / "bench").glob("*.py")) if "__main__" in p.read_text(encoding="utf-8")]
+    assert len(scripts) >= 10  # the glob found the scripts
+    missing = [s for s in scripts if f"bench.{s}" not in text and f"bench/{s}.py" not in text]
+    assert not missing, f"bench scripts not in BENCHMARKS.md: {missing}"
