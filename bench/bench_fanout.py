@@ -24,7 +24,7 @@ Run for 100 and ``--new`` new items: peak RSS should not grow with either (targe
 
 Run: python -m bench.bench_fanout [--subs 10000] [--new 1000] [--stored 100000] [--repeat 2]
          [--pg-url URL] [--no-pg] [--json]
-     (PostgreSQL: $UDBUDSBOT_TEST_PG_URL or postgresql+asyncpg://postgres@127.0.0.1:5432/test_fan,
+     (PostgreSQL: $UDBUDSBOT_TEST_PG_URL or postgresql+asyncpg://postgres@127.0.0.1:5432/test,
      in a throwaway schema; quick run: --subs 1000 --new 200 --stored 5000)
 """
 
@@ -57,7 +57,7 @@ from jobs.notice import Notice, NoticeType
 from jobs.runtime import open_runtime
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_URL = os.environ.get("UDBUDSBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test_fan")
+PG_URL = os.environ.get("UDBUDSBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 SCHEMA = f"bench_fanout_{os.getpid()}"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 WORDS = 50

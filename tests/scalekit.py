@@ -1,8 +1,11 @@
-"""Seeding many subscribers and messages quickly (bulk inserts), for scale-out tests and bench/."""
+"""Seeding many subscribers and messages quickly (bulk inserts), and waiting for an outcome,
+for scale-out tests and bench/."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -59,3 +62,14 @@ async def add_broadcast(db: Database, subscriber_ids: Sequence[int], ref: str, t
         for i in range(0, len(rows), 1000):
             await s.execute(insert(OutboxRow), rows[i : i + 1000])
     return len(rows)
+
+
+async def until(predicate: Callable[[], Awaitable[object]], timeout: float, step: float = 0.1) -> float:
+    """Await ``predicate()`` until it is true; returns the seconds it took (fails after ``timeout``)."""
+    t0 = time.monotonic()
+    while True:
+        if await predicate():
+            return time.monotonic() - t0
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError(f"not within {timeout} s")
+        await asyncio.sleep(step)

@@ -19,19 +19,9 @@ from tests.botkit import bot_settings, rss, running_bot
 from tests.conftest import PG_SCHEMA, ROOT, reset_postgres
 from tests.fakebotapi import FakeBotAPI
 from tests.feedserver import FeedServer, Route
+from tests.scalekit import until
 
 OTHER_SCHEMA = f"{PG_SCHEMA}_other"
-
-
-async def until(predicate: object, timeout: float, step: float = 0.1) -> float:
-    """Await ``predicate()`` (an async callable) until true; returns the seconds it took."""
-    t0 = time.monotonic()
-    while True:
-        if await predicate():  # type: ignore[operator]
-            return time.monotonic() - t0
-        if time.monotonic() - t0 > timeout:
-            raise AssertionError(f"not within {timeout} s")
-        await asyncio.sleep(step)
 
 
 HOLDER = """

@@ -30,7 +30,7 @@ from jobs.ops.leader import AdvisoryLeader
 from tests.botkit import bot_settings, running_bot
 from tests.conftest import PG_SCHEMA, PG_URL, ROOT, _pg_reachable
 from tests.fakebotapi import FakeBotAPI
-from tests.scalekit import add_broadcast, add_subscribers
+from tests.scalekit import add_broadcast, add_subscribers, until
 
 DB_NAME = f"udbudsbot_test_polling_{os.getpid()}"
 
@@ -144,18 +144,14 @@ async def _roles(bots: list[Bot], timeout: float) -> list[str]:
 async def _all_sent(url: str, *, timeout: float) -> None:
     """Wait until no broadcast row is waiting or being sent."""
     db = await open_database(url)
+    query = text("SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND status IN ('pending', 'sending')")
+
+    async def none_left() -> bool:
+        async with db.engine.connect() as conn:
+            return (await conn.execute(query)).scalar_one() == 0
+
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            async with db.engine.connect() as conn:
-                query = text(
-                    "SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND status IN ('pending', 'sending')"
-                )
-                left = (await conn.execute(query)).scalar_one()
-            if left == 0:
-                return
-            assert time.monotonic() < deadline, f"{left} outbox rows still pending or being sent"
-            await asyncio.sleep(0.1)
+        await until(none_left, timeout)
     finally:
         await db.close()
 

@@ -3,7 +3,6 @@ processes killed with SIGKILL on PostgreSQL whose claims the others send well wi
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
@@ -33,7 +32,7 @@ from jobs.models import OutboxRow, WorkerRow
 from jobs.runtime import open_runtime
 from tests.conftest import PG_SCHEMA, ROOT
 from tests.fakebotapi import FakeBotAPI
-from tests.scalekit import add_broadcast, add_subscribers
+from tests.scalekit import add_broadcast, add_subscribers, until
 
 T0 = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
 HOST = this_host()
@@ -152,16 +151,6 @@ async def test_a_worker_given_up_while_alive_registers_again_and_rechecks_its_cl
         async with db.sessions() as s:
             assert list((await s.scalars(select(WorkerRow.id))).all()) == [worker.id]
         await stop_worker(rt)
-
-
-async def until(predicate: object, timeout: float, step: float = 0.1) -> float:
-    t0 = time.monotonic()
-    while True:
-        if await predicate():  # type: ignore[operator]
-            return time.monotonic() - t0
-        if time.monotonic() - t0 > timeout:
-            raise AssertionError(f"not within {timeout} s")
-        await asyncio.sleep(step)
 
 
 def spawn(db_url: str, api: FakeBotAPI, lease: float) -> subprocess.Popen[str]:

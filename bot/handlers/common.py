@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from bot.deps import Context, deps_of
 from bot.texts import t, user_language
 from jobs.people import dialogue
-from jobs.people.subscribers import Profile, Subscriber, find_subscriber, received
+from jobs.people.subscribers import Profile, Subscriber, get_subscriber, received
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ async def subscriber_of(update: Update, context: Context) -> Subscriber | None:
 
     PTB builds one context per update and hands it to every handler group, so the gate, the
     router, the language choice and the handler share one look-up (one statement, no
-    transaction: ``find_subscriber``). A handler that changed the subscriber and needs it
+    transaction: ``get_subscriber``). A handler that changed the subscriber and needs it
     as it is now reads it again itself.
     """
     chat = update.effective_chat
@@ -37,7 +37,7 @@ async def subscriber_of(update: Update, context: Context) -> Subscriber | None:
         return None
     found: dict[int, Subscriber | None] = vars(context).setdefault(_FOUND, {})
     if chat.id not in found:
-        found[chat.id] = await find_subscriber(deps_of(context).rt.db, chat.id)
+        found[chat.id] = await get_subscriber(deps_of(context).rt.db, chat.id)
     return found[chat.id]
 
 

@@ -55,7 +55,7 @@ from jobs.people.preferences import (
 from jobs.people.startlink import parse_payload
 from jobs.people.subscribers import (
     Subscriber,
-    find_subscriber,
+    get_subscriber,
     queue_open_notices,
     set_category,
     set_status,
@@ -358,7 +358,7 @@ async def _on_setting(update: Update, context: Context, sub: Subscriber, message
         return
     before = settings_text(sub, deps)
     ok = await _apply(update, context, sub, parse, value, quiet=True)
-    fresh = await find_subscriber(deps.rt.db, sub.chat_id)  # as changed above
+    fresh = await get_subscriber(deps.rt.db, sub.chat_id)  # as changed above
     assert fresh is not None
     await edit_text(message, settings_text(fresh, deps), settings_keyboard(fresh.language))
     changed = settings_text(fresh, deps) != before

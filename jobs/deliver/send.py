@@ -28,7 +28,7 @@ from jobs.config import DeliverySettings
 from jobs.deliver.notify import Delivery, Notifier, Outcome, SendResult
 from jobs.deliver.ratelimit import Limiter
 from jobs.deliver.resolve import resolve_batch
-from jobs.deliver.workers import current, release_dead
+from jobs.deliver.workers import current, release_claims, release_dead, unclaim
 from jobs.models import OutboxRow, Subscriber
 from jobs.runtime import Runtime
 from jobs.status import OutboxKind, OutboxStatus, SubscriberStatus
@@ -64,11 +64,7 @@ async def release_stale(rt: Runtime) -> int:
     released = await release_dead(rt)
     cutoff = rt.clock() - timedelta(seconds=rt.settings.delivery.lease_seconds)
     async with rt.db.sessions.begin() as s:
-        res = await s.execute(
-            update(OutboxRow)
-            .where(OutboxRow.status == OutboxStatus.SENDING, OutboxRow.claimed_at < cutoff)
-            .values(status=OutboxStatus.PENDING, claimed_at=None, claimed_by=None, worker_id=None)
-        )
+        res = await s.execute(release_claims(OutboxRow.claimed_at < cutoff))
     return released + int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -147,7 +143,7 @@ async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainR
         if row is None:
             return
         if result.outcome is Outcome.RETRY_AFTER:
-            row.status, row.claimed_at, row.claimed_by, row.worker_id = OutboxStatus.PENDING, None, None, None
+            unclaim(row, OutboxStatus.PENDING)
             row.next_attempt_at = now + timedelta(seconds=result.retry_after or 1)
             report.rate_limited += 1
         elif result.outcome is Outcome.GONE:
@@ -170,12 +166,11 @@ async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainR
         else:  # TRANSIENT
             row.attempts += 1
             row.error = result.error
-            row.claimed_at = row.claimed_by = row.worker_id = None
             if row.attempts >= d.max_attempts:
-                row.status = OutboxStatus.FAILED
+                unclaim(row, OutboxStatus.FAILED)
                 report.failed += 1
             else:
-                row.status = OutboxStatus.PENDING
+                unclaim(row, OutboxStatus.PENDING)
                 row.next_attempt_at = now + timedelta(seconds=retry_delay(row.attempts, d))
                 report.retried += 1
 
@@ -184,7 +179,7 @@ async def set_status(rt: Runtime, outbox_id: int, status: str, error: str | None
     async with rt.db.sessions.begin() as s:
         row = await s.get(OutboxRow, outbox_id)
         if row is not None:
-            row.status, row.claimed_at, row.claimed_by, row.worker_id = status, None, None, None
+            unclaim(row, status)
             if error:
                 row.error = error
 

@@ -167,18 +167,29 @@ async def stop_worker(rt: Runtime) -> None:
         return
     try:
         async with rt.db.sessions.begin() as s:
-            await s.execute(_release(OutboxRow.worker_id == worker.id))
+            await s.execute(release_claims(OutboxRow.worker_id == worker.id))
             await s.execute(delete(WorkerRow).where(WorkerRow.id == worker.id))
     except Exception as e:  # the database is away: the others take them back when the heartbeat ages
         log.warning("could not deregister worker %s: %s: %s", worker.id, type(e).__name__, e)
 
 
-def _release(where: ColumnElement[bool]) -> Update:
+# What a row's claim is: cleared together whenever a claim ends (sent, retried, taken back).
+UNCLAIMED: dict[str, None] = {"claimed_at": None, "claimed_by": None, "worker_id": None}
+
+
+def unclaim(row: OutboxRow, status: str) -> None:
+    """End the claim on a loaded row, leaving it in ``status``."""
+    row.status = status
+    for column, value in UNCLAIMED.items():
+        setattr(row, column, value)
+
+
+def release_claims(where: ColumnElement[bool]) -> Update:
     """Claimed rows matching ``where`` back to pending."""
     return (
         update(OutboxRow)
         .where(OutboxRow.status == OutboxStatus.SENDING, where)
-        .values(status=OutboxStatus.PENDING, claimed_at=None, claimed_by=None, worker_id=None)
+        .values(status=OutboxStatus.PENDING, **UNCLAIMED)
     )
 
 
@@ -202,9 +213,9 @@ async def release_dead(rt: Runtime, *, starting: bool = False) -> int:
         if alone and worker is not None:
             # nobody else alive: what was claimed before this process started, the dead held
             # (not what a process registering right now claims after it)
-            res = await s.execute(_release(OutboxRow.claimed_at < worker.started_at))
+            res = await s.execute(release_claims(OutboxRow.claimed_at < worker.started_at))
         elif dead:
-            res = await s.execute(_release(OutboxRow.worker_id.in_(dead)))
+            res = await s.execute(release_claims(OutboxRow.worker_id.in_(dead)))
         else:
             return 0
         if dead:

@@ -35,13 +35,8 @@ class Profile:
 
 
 async def get_subscriber(db: Database, chat_id: int) -> Subscriber | None:
-    async with db.sessions() as s:
-        return (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
-
-
-async def find_subscriber(db: Database, chat_id: int) -> Subscriber | None:
-    """``get_subscriber`` in one statement without a transaction around it (one round trip
-    instead of three): for a read that is not followed by a write in the same session."""
+    """A chat's subscriber, in one statement without a transaction around it (one round trip
+    instead of three: it is read on every Telegram update)."""
     async with db.reads() as s:
         return (await s.scalars(select(Subscriber).where(Subscriber.chat_id == chat_id))).one_or_none()
 
