@@ -59,7 +59,7 @@ class Statements:
     def __call__(self, conn: object, cursor: object, statement: str, *rest: object) -> None:
         self.total += 1
         flat = " ".join(statement.split()).lower()
-        if flat.startswith("select") and " from subscribers" in flat:
+        if flat.startswith("select") and " subscribers" in flat:
             self.subscriber_reads += 1
 
 
@@ -115,6 +115,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         api.stop()
     if profile:
+        if args.profile_out:
+            profile.dump_stats(args.profile_out)
         pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(args.profile)
     return {
         "updates": updates,
@@ -143,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chats", type=int, default=40)
     parser.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions (stderr)")
+    parser.add_argument("--profile-out", type=Path, help="with --profile: also write cProfile's data here")
     parser.add_argument("--baseline-root", type=Path)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -153,6 +156,10 @@ def main() -> None:
         out = subprocess.run(cmd, env=env, cwd=args.baseline_root, check=True, capture_output=True, text=True)
         base = json.loads(out.stdout.strip().splitlines()[-1])
         print(line(f"baseline {args.baseline_root}", base), flush=True)
+    if os.environ.get("UVLOOP"):
+        import uvloop
+
+        uvloop.install()
     result = asyncio.run(measure(args))
     if args.json:
         print(json.dumps(result))

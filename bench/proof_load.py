@@ -14,7 +14,7 @@ C. Replies under load: 50 users chatting at once with a real ``python -m bot run
    ``while True: pass`` from the bot's start to the end; prints both p95s, their ratio and the
    verdict against ``--target-ms`` (50 ms). Code in ``bench/proof_replies.py``.
 
-    python -m bench.proof_load [--skip-a] [--skip-b] [--skip-c] [--busy N] [--skip-quiet]
+    python -m bench.proof_load [--skip-a] [--skip-b] [--skip-c] [--busy N] [--skip-quiet] [--settle S]
 """
 
 from __future__ import annotations
@@ -217,6 +217,7 @@ def main() -> int:
     p.add_argument("--baseline-root", help="C: also run the bot from this source tree under the same load")
     p.add_argument("--bot-nice", type=int, default=0, help="C: run the bot at this niceness (e.g. -5; root only)")
     p.add_argument("--target-ms", type=float, default=50.0, help="C: reply p95 target under load")
+    p.add_argument("--settle", type=float, default=3.0, help="C: seconds between queueing the broadcast and the users")
     return asyncio.run(run(p.parse_args()))
 
 

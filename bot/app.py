@@ -33,13 +33,16 @@ from bot.errors import on_error
 from bot.gate import gate
 from bot.handlers import advice, ask, broadcast, common, directory, notices, privacy, profile, staff, subscribe
 from bot.logsetup import protect_secrets
+from bot.request import AiohttpRequest
 from bot.sender import TelegramNotifier
 from bot.texts import COMMANDS, t
 from bot.updates import PerChatUpdateProcessor
+from jobs.answers.ask import warm as warm_answers
 from jobs.answers.faq.knowledge import load_faq
 from jobs.categories import all_categories
 from jobs.config import Settings
 from jobs.deliver.pgratelimit import make_limiter
+from jobs.deliver.priority import Foreground
 from jobs.runtime import open_runtime, utcnow
 
 
@@ -54,15 +57,20 @@ def build_application(
     """The Application with its handlers; updates of different chats run concurrently, each
     chat's in order (bot/updates.py)."""
     protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
+    foreground = Foreground()  # updates in hand; the engine's sender gives way to them
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_url.replace("/bot", "/file/bot"))
+        .request(AiohttpRequest())  # a third of the CPU per Bot API call of httpx (bot/request.py)
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(PerChatUpdateProcessor())
-        .post_init(_post_init(settings, clock=clock, schedule_jobs=schedule_jobs, db_schema=db_schema))
+        .concurrent_updates(PerChatUpdateProcessor(foreground=foreground))
+        .post_init(
+            _post_init(settings, clock=clock, schedule_jobs=schedule_jobs, db_schema=db_schema, foreground=foreground)
+        )
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -71,12 +79,17 @@ def build_application(
 
 
 def _post_init(
-    settings: Settings, *, clock: Callable[[], datetime], schedule_jobs: bool, db_schema: str | None
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime],
+    schedule_jobs: bool,
+    db_schema: str | None,
+    foreground: Foreground,
 ) -> Callable[[Application], Coroutine[Any, Any, None]]:
     """Open the engine, leadership and ops server, the web section, the commands and the jobs."""
 
     async def post_init(app: Application) -> None:
-        app.bot_data.deps = await _open_deps(app, settings, clock=clock, db_schema=db_schema)
+        app.bot_data.deps = await _open_deps(app, settings, clock=clock, db_schema=db_schema, foreground=foreground)
         await ops.start_ops(app, schema=db_schema)  # leadership, /healthz, /metrics
         if settings.web.enabled:  # the public web section beside the bot, on the same engine
             from web.server import WebServer
@@ -96,7 +109,12 @@ def _post_init(
 
 
 async def _open_deps(
-    app: Application, settings: Settings, *, clock: Callable[[], datetime], db_schema: str | None
+    app: Application,
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime],
+    db_schema: str | None,
+    foreground: Foreground,
 ) -> Deps:
     notifier = TelegramNotifier(
         app.bot,
@@ -105,14 +123,19 @@ async def _open_deps(
         staff_chat_id=settings.telegram.staff_chat_id or None,
     )
     engine = AsyncExitStack()
-    rt = await engine.enter_async_context(open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema))
+    rt = await engine.enter_async_context(
+        open_runtime(settings, notifier=notifier, clock=clock, schema=db_schema, foreground=foreground)
+    )
     notifier.db = rt.db  # a group upgraded unseen is moved when a message meets it (bot/sender.py)
+    await rt.db.warm()  # the database pool opened before the first people write
+    kb = load_faq(settings.faq.resolve(settings.base_dir))
+    warm_answers(settings.hours, kb, clock())  # locale data and indexes loaded before the first question
     return Deps(
         settings=settings,
         rt=rt,
         notifier=notifier,
         limiter=make_limiter(settings.delivery, rt.db),
-        kb=load_faq(settings.faq.resolve(settings.base_dir)),
+        kb=kb,
         categories=all_categories(settings),
         engine=engine,
     )

@@ -26,7 +26,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.deps import Context, deps_of
-from bot.handlers.common import for_another_bot
+from bot.handlers.common import asker, awaited, for_another_bot
 from jobs.people import chats, dialogue
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,8 @@ async def gate(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
     if message is not None and _is_command(message) and not for_another_bot(message, context.bot.username):
         command = (message.text or "").split(maxsplit=1)[0].split("@", 1)[0].lower()
-        if command != "/cancel" and message.chat is not None:
-            user = message.from_user
-            await dialogue.clear(deps_of(context).rt.db, message.chat.id, user.id if user else 0)
+        if command != "/cancel" and message.chat is not None and await awaited(update, context):
+            await dialogue.clear(deps_of(context).rt.db, *asker(update))
 
 
 def _is_command(message: Message) -> bool:

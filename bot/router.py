@@ -22,7 +22,7 @@ from telegram.constants import ChatType
 
 from bot.deps import Context, deps_of
 from bot.handlers import advice, ask, broadcast, profile, subscribe
-from bot.handlers.common import asker, is_private, text_of
+from bot.handlers.common import asker, awaited, is_private, text_of
 from jobs.people import dialogue
 
 ANSWERS = {
@@ -44,7 +44,7 @@ async def on_message(update: Update, context: Context) -> None:
     text = text_of(msg)
     deps = deps_of(context)
     chat_id, user_id = asker(update)
-    state = await dialogue.take(deps.rt.db, chat_id, user_id, deps.clock())
+    state = await dialogue.take(deps.rt.db, chat_id, user_id, deps.clock()) if await awaited(update, context) else None
     if state is not None:
         if text or state.kind not in TEXT_ONLY:
             await ANSWERS[state.kind](update, context, state)

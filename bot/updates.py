@@ -29,6 +29,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from jobs.deliver.priority import Foreground
+
 MAX_HANDLERS = 16  # handlers running at once; the database pool (5 + 5 overflow on PostgreSQL) bounds use anyway
 UNBOUNDED = 1_000_000  # PTB's own semaphore, taken before the chat's turn: must never be what waits
 SHARED_KEY = "shared"
@@ -71,11 +73,13 @@ class _Turn:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Chats in parallel (at most ``max_handlers`` handlers at once), each chat in order."""
 
-    def __init__(self, max_handlers: int = MAX_HANDLERS) -> None:
+    def __init__(self, max_handlers: int = MAX_HANDLERS, foreground: Foreground | None = None) -> None:
         super().__init__(UNBOUNDED)
         if max_handlers < 1:
             raise ValueError("max_handlers must be at least 1")
         self.max_handlers = max_handlers
+        # counts the updates in hand, for the engine's sender to give way (jobs/deliver/priority.py)
+        self.foreground = foreground or Foreground()
         self._slots = asyncio.Semaphore(max_handlers)
         self._turns: dict[Hashable, _Turn] = {}
         self.running = 0  # handlers running now
@@ -105,7 +109,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 self.running += 1
                 self.peak = max(self.peak, self.running)
                 try:
-                    await coroutine
+                    with self.foreground.busy():
+                        await coroutine
                 finally:
                     self.running -= 1
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from jobs.errors import DatabaseError
@@ -30,17 +33,41 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
 
     @cached_property
-    def reads(self) -> async_sessionmaker[AsyncSession]:
-        """Sessions for one read statement outside a transaction: no BEGIN and ROLLBACK round
-        trips around it (a subscriber's look-up on every Telegram update)."""
-        return async_sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+    def autocommit(self) -> AsyncEngine:
+        """The engine for one statement that stands alone: each commits by itself, without
+        BEGIN and COMMIT round trips around it (what every Telegram update does: a
+        subscriber's look-up, a command clearing what the bot waited for, a button press)."""
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @cached_property
+    def single(self) -> async_sessionmaker[AsyncSession]:
+        """ORM sessions on ``autocommit``: one statement that stands alone, outside a
+        transaction (a read, or a write that commits by itself)."""
+        return async_sessionmaker(self.autocommit, expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    @property
+    def insert(self) -> Any:
+        """The dialect's ``insert`` (with ``on_conflict_do_nothing`` / ``_do_update``)."""
+        return pg_insert if self.is_postgres else sqlite_insert
+
     async def close(self) -> None:
         await self.engine.dispose()
+
+    async def warm(self) -> int:
+        """Open the pool's connections now, not when the first burst of users needs them
+        (each new PostgreSQL connection is a server process to start and a handshake, while
+        people wait). Returns how many are open; SQLite opens its file per use: 0."""
+        if not self.is_postgres:
+            return 0
+        size = self.engine.sync_engine.pool.size()  # type: ignore[attr-defined]
+        async with AsyncExitStack() as held:
+            for _ in range(size):
+                await held.enter_async_context(self.engine.connect())
+        return int(size)
 
 
 def create_database(url: str, *, echo: bool = False, schema: str | None = None) -> Database:
@@ -61,7 +88,7 @@ def create_database(url: str, *, echo: bool = False, schema: str | None = None) 
         # connection (and the message go out twice). Pinging only connections left idle saved
         # round trips but let bench/proof_pg_restart.py find an unexplained duplicate.
         # Last in, first out: a busy bot reuses its warm connections.
-        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5, pool_use_lifo=True)
+        kwargs.update(pool_size=10, max_overflow=10, pool_use_lifo=True)
         connect: dict[str, object] = {"timeout": CONNECT_TIMEOUT}
         if schema:
             connect["server_settings"] = {"search_path": schema}
@@ -71,7 +98,23 @@ def create_database(url: str, *, echo: bool = False, schema: str | None = None) 
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     if engine.dialect.name == "postgresql":
         event.listen(engine.sync_engine, "before_cursor_execute", _without_nul, retval=True)
+        event.listen(engine.sync_engine.pool, "checkout", _ping)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+
+def _ping(dbapi_conn: Any, _record: object, _proxy: object) -> None:
+    """Is the connection still alive? Asked on every checkout, in one round trip.
+
+    SQLAlchemy's own ``pool_pre_ping`` for asyncpg wraps its ping in a transaction (BEGIN, a
+    prepared ``;``, ROLLBACK: three round trips, for pgbouncer's transaction mode). A query
+    without parameters goes by the simple protocol: it prepares nothing and is one round trip,
+    also through pgbouncer (asyncpg cannot read the answer to an empty query, so ``SELECT 1``). A
+    dead connection raises ``DisconnectionError``: the pool drops it and connects anew (the
+    recipe "pessimistic disconnect handling" in SQLAlchemy's pooling documentation)."""
+    try:
+        dbapi_conn.run_async(lambda conn: conn.execute("SELECT 1"))
+    except Exception as e:
+        raise DisconnectionError(f"connection failed its ping: {type(e).__name__}: {e}") from e
 
 
 def _without_nul(

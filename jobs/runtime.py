@@ -17,6 +17,7 @@ import httpx
 
 from jobs.config import Settings
 from jobs.db import Database, open_database
+from jobs.deliver.priority import Foreground
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +52,8 @@ class Runtime:
     assess: Assess | None = None
     announce: Announce | None = None
     env: dict[str, str] | None = None  # None: os.environ (secrets are read at use)
+    # people's updates being handled in this process: the sender gives way to them
+    foreground: Foreground = field(default_factory=Foreground)
 
 
 def make_assess(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Assess:
@@ -70,11 +73,13 @@ async def open_runtime(
     db: Database | None = None,
     schema: str | None = None,
     env: dict[str, str] | None = None,
+    foreground: Foreground | None = None,
 ) -> AsyncIterator[Runtime]:
     """Build the whole engine and close what it opened on the way out.
 
     ``db``: an open database to use (and leave open), e.g. a test's; otherwise
     ``database.url`` is opened (and migrated) here, in ``schema`` when given.
+    ``foreground``: the face's count of people's updates in hand (jobs/deliver/priority.py).
     """
     from jobs.deliver.outbox import make_announce
     from jobs.ingest.fetch import make_client
@@ -92,6 +97,7 @@ async def open_runtime(
             assess=make_assess(settings, clock),
             announce=make_announce(settings),
             env=env,
+            foreground=foreground or Foreground(),
         )
     finally:
         await http.aclose()

@@ -16,29 +16,46 @@ from telegram.error import BadRequest
 from bot.deps import Context, deps_of
 from bot.texts import t, user_language
 from jobs.people import dialogue
-from jobs.people.subscribers import Profile, Subscriber, get_subscriber, received
+from jobs.people.subscribers import Arrival, Profile, Subscriber, look_up, received
 
 log = logging.getLogger(__name__)
 
 
-_FOUND = "udbudsbot_subscriber"  # where subscriber_of keeps what it read, in the update's context
+_FOUND = "udbudsbot_arrival"  # where arrival_of keeps what it read, in the update's context
 
 
-async def subscriber_of(update: Update, context: Context) -> Subscriber | None:
-    """The chat's subscriber as the update found it, read once per update.
+async def arrival_of(update: Update, context: Context) -> Arrival | None:
+    """What the update found, read once per update: the chat's subscriber, and whether the bot
+    waits for an answer from this user in this chat (one statement, no transaction:
+    ``jobs.people.subscribers.look_up``). None for an update without a chat.
 
     PTB builds one context per update and hands it to every handler group, so the gate, the
-    router, the language choice and the handler share one look-up (one statement, no
-    transaction: ``get_subscriber``). A handler that changed the subscriber and needs it
-    as it is now reads it again itself.
+    router, the language choice and the handler share one look-up. A handler that changed
+    the subscriber and needs it as it is now reads it again itself.
     """
     chat = update.effective_chat
     if chat is None:
         return None
-    found: dict[int, Subscriber | None] = vars(context).setdefault(_FOUND, {})
+    found: dict[int, Arrival] = vars(context).setdefault(_FOUND, {})
     if chat.id not in found:
-        found[chat.id] = await get_subscriber(deps_of(context).rt.db, chat.id)
+        chat_id, user_id = asker(update)
+        found[chat.id] = await look_up(deps_of(context).rt.db, chat_id, user_id)
     return found[chat.id]
+
+
+async def subscriber_of(update: Update, context: Context) -> Subscriber | None:
+    """The chat's subscriber as the update found it (``arrival_of``)."""
+    arrival = await arrival_of(update, context)
+    return arrival.subscriber if arrival is not None else None
+
+
+async def awaited(update: Update, context: Context) -> bool:
+    """Might the bot wait for an answer from this user in this chat? False only when the
+    update's look-up found nothing waiting: what the bot waits for is set only in answer to
+    this user's own updates in this chat, which run one after the other (bot/updates.py), so
+    nothing can start waiting between the look-up and the update's handler."""
+    arrival = await arrival_of(update, context)
+    return arrival is None or arrival.awaited
 
 
 async def chosen_language(update: Update, context: Context) -> str | None:

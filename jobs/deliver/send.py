@@ -128,14 +128,14 @@ async def over_daily_cap(rt: Runtime, outbox_id: int) -> bool:
 async def record(rt: Runtime, outbox_id: int, result: SendResult, report: DrainReport) -> None:
     d = rt.settings.delivery
     now = rt.clock()
-    if result.outcome is Outcome.SENT:  # the common case in one statement
-        async with rt.db.sessions.begin() as s:
-            done = await s.execute(
+    if result.outcome is Outcome.SENT:  # the common case: one statement, committed by itself
+        async with rt.db.autocommit.connect() as conn:
+            done = await conn.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == outbox_id)
                 .values(status=OutboxStatus.SENT, sent_at=now, telegram_message_id=result.message_id, error=None)
             )
-        if done.rowcount:  # type: ignore[attr-defined]
+        if done.rowcount:
             report.sent += 1
         return
     async with rt.db.sessions.begin() as s:
@@ -227,6 +227,7 @@ async def _send_batch(
             await set_status(rt, oid, OutboxStatus.DIGEST)
             report.to_digest += 1
             continue
+        await rt.foreground.yield_to()  # a person waiting for a reply goes first (priority.py)
         await in_flight.wait_for_room()
         await limiter.acquire(delivery.chat_id)
         if not await lease.holds(oid, queue):

@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete
 
 from jobs.db import Database
 from jobs.models import ButtonPress, Dialogue
@@ -51,12 +49,9 @@ def alive(state: Awaiting, now: datetime) -> bool:
     return now < state.expires_at
 
 
-def _state(row: Dialogue) -> Awaiting:
+def _state(row: Any) -> Awaiting:
+    """From a ``Dialogue`` row, or a result row with its columns."""
     return Awaiting(row.kind, row.asked_at, row.expires_at, dict(row.payload or {}), row.prompt_message_id)
-
-
-def _insert(db: Database) -> Any:
-    return pg_insert if db.is_postgres else sqlite_insert
 
 
 async def expect(
@@ -83,7 +78,7 @@ async def expect(
         "asked_at": now,
         "expires_at": state.expires_at,
     }
-    stmt = _insert(db)(Dialogue).values(**values)
+    stmt = db.insert(Dialogue).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[Dialogue.chat_id, Dialogue.user_id],
         set_={k: stmt.excluded[k] for k in values if k not in ("chat_id", "user_id")},
@@ -104,35 +99,30 @@ async def waiting(db: Database, chat_id: int, user_id: int, now: datetime) -> Aw
 async def take(db: Database, chat_id: int, user_id: int, now: datetime) -> Awaiting | None:
     """Remove and return what the bot waited for: the message at hand is its answer.
 
-    Exactly one caller gets it, also when two processes handle two messages at once; an
-    expired question is removed too, and None returned (the message is a new question).
+    One ``DELETE ... RETURNING`` that commits by itself (it runs on every plain message):
+    exactly one caller gets the row, also when two processes handle two messages at once;
+    an expired question is removed too, and None returned (the message is a new question).
     """
-    async with db.sessions.begin() as s:
-        row = (
-            await s.scalars(select(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id))
-        ).one_or_none()
-        if row is None:
-            return None
-        state = _state(row)
-        gone = await s.execute(
-            delete(Dialogue).where(
-                Dialogue.chat_id == chat_id,
-                Dialogue.user_id == user_id,
-                Dialogue.asked_at == row.asked_at,
-                Dialogue.kind == row.kind,
-            )
-        )
-        s.expunge(row)
-        if getattr(gone, "rowcount", 0) != 1:  # another process took it first
-            return None
+    stmt = (
+        delete(Dialogue)
+        .where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id)
+        .returning(Dialogue.kind, Dialogue.asked_at, Dialogue.expires_at, Dialogue.payload, Dialogue.prompt_message_id)
+    )
+    async with db.autocommit.connect() as conn:
+        row = (await conn.execute(stmt)).one_or_none()
+    if row is None:
+        return None
+    state = _state(row)
     return state if alive(state, now) else None
 
 
 async def clear(db: Database, chat_id: int, user_id: int) -> bool:
-    """Stop waiting (a command changes the subject; /cancel). True if something was waited for."""
-    async with db.sessions.begin() as s:
-        gone = await s.execute(delete(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id))
-    return bool(getattr(gone, "rowcount", 0))
+    """Stop waiting (a command changes the subject; /cancel). True if something was waited for.
+
+    One statement that commits by itself: it runs on every command."""
+    async with db.autocommit.connect() as conn:
+        gone = await conn.execute(delete(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id))
+    return bool(gone.rowcount)
 
 
 def press_key(chat_id: int, message_id: int, user_id: int, data: str, message_state: str) -> str:
@@ -144,16 +134,21 @@ def press_key(chat_id: int, message_id: int, user_id: int, data: str, message_st
 
 async def first_press(db: Database, key: str, now: datetime, window: timedelta) -> bool:
     """Record a press; False if the same press (``key``) was seen within ``window`` before
-    ``now`` (a double tap, or Telegram delivering it again)."""
-    async with db.sessions.begin() as s:
-        await s.execute(delete(ButtonPress).where(ButtonPress.key == key, ButtonPress.pressed_at <= now - window))
-        stmt = (
-            _insert(db)(ButtonPress)
-            .values(key=key, pressed_at=now)
-            .on_conflict_do_nothing(index_elements=[ButtonPress.key])
-        )
-        done = await s.execute(stmt)
-    return getattr(done, "rowcount", 0) == 1
+    ``now`` (a double tap, or Telegram delivering it again).
+
+    One statement that commits by itself (it runs on every press): a new key is inserted, a
+    key last pressed before the window is pressed anew, a key pressed within it is left as it
+    is and changes no row. Two processes recording the same press at once: the database lets
+    one insert it and the other find it there."""
+    insert = db.insert(ButtonPress).values(key=key, pressed_at=now)
+    stmt = insert.on_conflict_do_update(
+        index_elements=[ButtonPress.key],
+        set_={"pressed_at": insert.excluded.pressed_at},
+        where=ButtonPress.pressed_at <= now - window,
+    )
+    async with db.autocommit.connect() as conn:
+        done = await conn.execute(stmt)
+    return done.rowcount == 1
 
 
 async def prune(db: Database, now: datetime) -> int:

@@ -292,16 +292,24 @@ def _similar_length(length: int) -> list[str]:
     return [w for w in WORDS if len(w) >= 4 and abs(len(w) - length) <= 3]
 
 
+@lru_cache(maxsize=8192)
 def lookup_phrase(words: tuple[str, ...]) -> Entry | None:
-    """A multi-word phrase, exactly or with a small typo ("kristi himelfartsdag")."""
+    """A multi-word phrase, exactly or with a small typo ("kristi himelfartsdag").
+
+    Cached: a question is read as every run of two to four words, and the fuzzy comparison
+    with every phrase of that length is most of what answering an hours question costs."""
     if words in PHRASES:
         return PHRASES[words]
     text = " ".join(words)
     if len(text) < 8 or any(w.isdigit() for w in words):
         return None
-    candidates = [" ".join(p) for p in PHRASES if len(p) == len(words)]
-    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.88)
+    close = difflib.get_close_matches(text, _phrases_of_length(len(words)), n=1, cutoff=0.88)
     return PHRASES[tuple(close[0].split(" "))] if close else None
+
+
+@lru_cache(maxsize=8)
+def _phrases_of_length(n: int) -> list[str]:
+    return [" ".join(p) for p in PHRASES if len(p) == n]
 
 
 def month_number(word: str) -> int | None:
