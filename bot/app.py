@@ -58,13 +58,14 @@ def build_application(
     chat's in order (bot/updates.py)."""
     protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
     foreground = Foreground()  # updates in hand; the engine's sender gives way to them
+    requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_url.replace("/bot", "/file/bot"))
-        .request(AiohttpRequest())  # a third of the CPU per Bot API call of httpx (bot/request.py)
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(requests[0])  # less CPU per Bot API call than httpx (bot/request.py)
+        .get_updates_request(requests[1])
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(PerChatUpdateProcessor(foreground=foreground))
@@ -74,6 +75,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
+    app.bot_data.requests = requests
     add_handlers(app)
     return app
 
@@ -142,6 +144,10 @@ async def _open_deps(
 
 
 async def _post_shutdown(app: Application) -> None:
+    # PTB shuts the Bot API clients down only if the bot started; after a failed start
+    # (Telegram unreachable, the token refused) they are closed here (both run modes call this)
+    for request in app.bot_data.requests:
+        await request.shutdown()
     deps = app.bot_data.deps
     if deps is not None:
         if deps.web_server is not None:

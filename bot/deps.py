@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 from telegram.ext import CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
 from bot.ops import OpsServer
 from bot.sender import TelegramNotifier
@@ -50,6 +51,8 @@ class BotData:
 
     def __init__(self) -> None:
         self.deps: Deps | None = None
+        # the Bot API clients (bot/request.py), closed at shutdown also after a failed start
+        self.requests: tuple[BaseRequest, ...] = ()
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

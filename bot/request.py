@@ -3,10 +3,11 @@
 python-telegram-bot talks to Telegram through a ``BaseRequest``; its own (``HTTPXRequest``)
 uses httpx. Every update the bot answers costs at least two Bot API calls (the
 ``getUpdates`` that brought it and the reply), and a broadcast one per recipient, so the
-client's own CPU per call is a large part of what the bot costs: measured on loopback
-(``bench/bench_request.py``), httpx takes about 0.9 ms of CPU per call, aiohttp about 0.25 ms.
-With both cores busy that is the difference between replies waiting for the CPU and not
-(BENCHMARKS.md, "Replies under load").
+client's CPU per call is part of what each reply waits for when the CPU is short. On
+loopback a bare aiohttp POST takes about a quarter of the CPU of a bare httpx one (0.25 ms
+against 0.9 ms); with PTB's own work around it (building the request, parsing the answer
+into a ``Message``), a whole call takes 0.8–0.95× the CPU (``bench/bench_request.py``).
+BENCHMARKS.md ("Replies under load") has what it did for replies.
 
 :class:`AiohttpRequest` implements PTB's documented interface (``do_request`` returns the
 status and the body; PTB itself turns them into results and errors) with the same defaults as

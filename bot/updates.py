@@ -23,17 +23,22 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Hashable
-from contextlib import AsyncExitStack
-from typing import Any
+from contextlib import AbstractContextManager, AsyncExitStack, nullcontext
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from jobs.deliver.priority import Foreground
-
 MAX_HANDLERS = 16  # handlers running at once; the database pool (5 + 5 overflow on PostgreSQL) bounds use anyway
 UNBOUNDED = 1_000_000  # PTB's own semaphore, taken before the chat's turn: must never be what waits
 SHARED_KEY = "shared"
+
+
+class InHand(Protocol):
+    """Who wants to know that an update is being handled: ``busy()`` is held around each
+    (the engine's sender gives way to people's updates: jobs/deliver/priority.py)."""
+
+    def busy(self) -> AbstractContextManager[object]: ...
 
 
 def chat_key(update: object) -> Hashable:
@@ -73,13 +78,12 @@ class _Turn:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Chats in parallel (at most ``max_handlers`` handlers at once), each chat in order."""
 
-    def __init__(self, max_handlers: int = MAX_HANDLERS, foreground: Foreground | None = None) -> None:
+    def __init__(self, max_handlers: int = MAX_HANDLERS, foreground: InHand | None = None) -> None:
         super().__init__(UNBOUNDED)
         if max_handlers < 1:
             raise ValueError("max_handlers must be at least 1")
         self.max_handlers = max_handlers
-        # counts the updates in hand, for the engine's sender to give way (jobs/deliver/priority.py)
-        self.foreground = foreground or Foreground()
+        self.foreground = foreground
         self._slots = asyncio.Semaphore(max_handlers)
         self._turns: dict[Hashable, _Turn] = {}
         self.running = 0  # handlers running now
@@ -109,7 +113,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 self.running += 1
                 self.peak = max(self.peak, self.running)
                 try:
-                    with self.foreground.busy():
+                    with self.foreground.busy() if self.foreground is not None else nullcontext():
                         await coroutine
                 finally:
                     self.running -= 1

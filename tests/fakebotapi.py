@@ -674,6 +674,7 @@ class FakeBotAPI:
 
         self._lock = threading.RLock()
         self._updates_changed = threading.Condition(self._lock)
+        self.unauthorized: list[str] = []  # methods called with a wrong token (answered 401)
         self._stopping = False
 
         self._calls: list[Call] = []
@@ -1551,6 +1552,8 @@ class FakeBotAPI:
             return _json_error(404, "Not Found")
         token, method = match.groups()
         if token != self.token:
+            with self._lock:
+                self.unauthorized.append(method)
             return _json_error(401, "Unauthorized")
         try:
             params = _decode_params(headers.get("Content-Type", ""), body, split.query)
