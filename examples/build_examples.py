@@ -63,7 +63,6 @@ BOTH_SOURCES = "cn-social_24.xml"  # also an eforms example source: one notice s
 # re-dated the same way: the open reserved contract of the demo.
 RESERVED_RELEASE = ("wales", "WRel41.json")
 
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "fixtures")
@@ -306,7 +305,9 @@ def build_atom(records: list[dict[str, Any]], cpv_by_label: dict[str, str]) -> b
     return _xml(feed)
 
 
-def _description_html(r: dict[str, Any], *, deadline: datetime | None, text_labels: bool = False) -> str:
+def _description_html(
+    r: dict[str, Any], *, deadline: datetime | None, text_labels: bool = False
+) -> str:
     parts = []
     if r.get("Opgavebeskrivelse"):
         parts.append(f"<p>{_esc(r['Opgavebeskrivelse'])}</p>")

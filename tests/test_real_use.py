@@ -569,7 +569,7 @@ async def test_text_is_cut_before_it_is_escaped(prepared_db: str, fake_bot_api: 
     cut in half (the fake parses the HTML as Telegram does and refuses a broken one)."""
     api = fake_bot_api
     async with running_bot(settings_for(prepared_db, api), api, polling=False) as bot:
-        long = 'R&D <b> & "x" > y ' * 400  # 7,600 characters, every one of them escaped or not
+        long = "R&D <b> & \"x\" > y " * 400  # 7,600 characters, every one of them escaped or not
         entry = FaqEntry(
             id="long",
             title_da="Langt svar",
@@ -583,7 +583,7 @@ async def test_text_is_cut_before_it_is_escaped(prepared_db: str, fake_bot_api: 
         await tell(bot, 18, "/help")
         await press(bot, 18, "faq:long", api.last_message(18)["message_id"])  # type: ignore[index]
         shown = api.last_text(18) or ""
-        assert len(shown) == 4096 and shown.endswith("…") and shown.startswith('R&D <b> & "x" > y')
+        assert len(shown) == 4096 and shown.endswith("…") and shown.startswith("R&D <b> & \"x\" > y")
         reply = await one(bot, 18, "elefantregler")
         assert len(reply) == 4096 and reply.startswith("R&D <b>")
         assert_clean(bot)

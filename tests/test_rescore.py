@@ -29,9 +29,8 @@ async def test_rescore_recomputes_only_stale_assessments(db: Database) -> None:
     old = Classifier(settings.classifier, settings.money)
     notices = parse_document(fixture_bytes("ocds/contracts-finder/CFSearchStr.json"), source="cf").notices
     async with db.sessions.begin() as s:
-        await store_notices(
-            s, "cf", notices, now=clock(), money=settings.money, assess=lambda n: old.classify(n, clock())
-        )
+        await store_notices(s, "cf", notices, now=clock(), money=settings.money,
+                            assess=lambda n: old.classify(n, clock()))
     before = await levels(db)
     assert {v[2] for v in before.values()} == {old.rules_version}
     # new rules: anything over DKK 100 with no small lot is "unlikely" (most Contracts Finder releases have a value)
@@ -52,6 +51,7 @@ async def test_rescore_recomputes_only_stale_assessments(db: Database) -> None:
     # exchange rates are part of the rules: values cross thresholds when they move
     money = dataclasses.replace(settings.money, rates_to_dkk={**settings.money.rates_to_dkk, "GBP": 80})
     assert rules_version(settings.classifier, money) != rules_version(settings.classifier, settings.money)
+
 
 
 def test_rules_version_covers_the_rules_data() -> None:

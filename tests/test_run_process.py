@@ -22,9 +22,8 @@ def _scalar(path: Path, sql: str) -> object:
     return row[0] if row else None
 
 
-def test_run_process_serves_users_and_delivers(
-    tmp_path: Path, fake_bot_api: FakeBotAPI, feed_server: FeedServer
-) -> None:
+def test_run_process_serves_users_and_delivers(tmp_path: Path, fake_bot_api: FakeBotAPI,
+                                               feed_server: FeedServer) -> None:
     api = fake_bot_api
     feed = (ROOT / "examples" / "feeds" / "kommune-atom.xml").read_bytes()
     feed_server.routes["/feed.xml"] = Route(body=feed)
@@ -34,7 +33,7 @@ def test_run_process_serves_users_and_delivers(
 [database]
 url = "sqlite+aiosqlite:///{tmp_path}/run.sqlite3"
 [faq]
-path = "{ROOT / "faq.toml"}"
+path = "{ROOT / 'faq.toml'}"
 [poll]
 tick_seconds = 1.0
 [delivery]
@@ -45,7 +44,7 @@ poll_timeout_seconds = 1
 [[sources]]
 name = "feed"
 kind = "atom"
-url = "{feed_server.url("/feed.xml")}"
+url = "{feed_server.url('/feed.xml')}"
 """,
         encoding="utf-8",
     )
@@ -58,12 +57,8 @@ url = "{feed_server.url("/feed.xml")}"
         "PTB_TIMEDELTA": "true",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "bot", "--config", str(config), "run"], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         api.wait_until(lambda: api.commands_for("en"), timeout=60)  # post_init ran: commands registered
@@ -93,20 +88,9 @@ url = "{feed_server.url("/feed.xml")}"
 def test_run_without_faq_file_says_so_in_one_line(tmp_path: Path, fake_bot_api: FakeBotAPI) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/x.sqlite3"\n', encoding="utf-8")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
-        "HOME": str(tmp_path),
-        "TELEGRAM_BOT_TOKEN": fake_bot_api.token,
-        "TELEGRAM_API_BASE_URL": fake_bot_api.base_url,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "--config", str(config), "run"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),
+           "TELEGRAM_BOT_TOKEN": fake_bot_api.token, "TELEGRAM_API_BASE_URL": fake_bot_api.base_url}
+    proc = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "run"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"udbudsbot: {tmp_path / 'faq.toml'}: FAQ file not found"

@@ -65,10 +65,8 @@ async def _resolve(s: AsyncSession, outbox_id: int) -> tuple[Delivery | None, st
     sub = await s.get(Subscriber, row.subscriber_id)
     # what is personal reaches a chat even after /stop: an answer to its own question, the
     # review of its directory profile, a heads-up about a purchase it was matched to
-    if (
-        sub is None
-        or sub.status == SubscriberStatus.BLOCKED
-        or (sub.status == SubscriberStatus.STOPPED and row.kind not in PERSONAL_KINDS)
+    if sub is None or sub.status == SubscriberStatus.BLOCKED or (
+        sub.status == SubscriberStatus.STOPPED and row.kind not in PERSONAL_KINDS
     ):
         return None, "dropped"
     if sub.status == SubscriberStatus.PAUSED and row.kind in (
