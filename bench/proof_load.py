@@ -217,6 +217,7 @@ def main() -> int:
     p.add_argument("--baseline-root", help="C: also run the bot from this source tree under the same load")
     p.add_argument("--bot-nice", type=int, default=0, help="C: run the bot at this niceness (e.g. -5; root only)")
     p.add_argument("--target-ms", type=float, default=50.0, help="C: reply p95 target under load")
+    p.add_argument("--sqlite", action="store_true", help="C: the bot on SQLite (the embedded default)")
     p.add_argument("--settle", type=float, default=3.0, help="C: seconds between queueing the broadcast and the users")
     return asyncio.run(run(p.parse_args()))
 

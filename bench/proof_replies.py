@@ -14,6 +14,7 @@ load. Prints the p95s, their ratios, the bot's CPU and the verdict against ``--t
 (50 ms).
 
     python -m bench.proof_load --skip-a --skip-b [--busy N] [--skip-quiet] [--baseline-root DIR] [--settle S]
+        [--sqlite]   (the bot on the embedded default, SQLite, instead of PostgreSQL)
 """
 
 from __future__ import annotations
@@ -147,12 +148,17 @@ async def chat_as_users(args: argparse.Namespace, api: FakeBotAPI, arrivals: Arr
 async def replies_run(args: argparse.Namespace, busy: int, root: Path = ROOT) -> Replies:
     """50 users chatting with one bot process that sends a 2,000-chat fan-out meanwhile;
     ``busy`` processes spinning `while True: pass` from before the users start."""
-    url = urlunsplit(urlsplit(admin_url())._replace(path=f"/{REPLIES_DB}"))
-    await admin_execute(f'DROP DATABASE IF EXISTS "{REPLIES_DB}" WITH (FORCE)')
-    await admin_execute(f'CREATE DATABASE "{REPLIES_DB}"')
+    folder = Path(tempfile.mkdtemp(prefix="udbudsbot-load-"))
+    if args.sqlite:  # the embedded default: a file of its own
+        url = f"sqlite+aiosqlite:///{folder / 'replies.sqlite3'}"
+    else:
+        url = urlunsplit(urlsplit(admin_url())._replace(path=f"/{REPLIES_DB}"))
+        if not args.sqlite:
+            await admin_execute(f'DROP DATABASE IF EXISTS "{REPLIES_DB}" WITH (FORCE)')
+        await admin_execute(f'CREATE DATABASE "{REPLIES_DB}"')
     # the bot migrates its database at start (a baseline tree to its own revision)
     api = FakeBotAPI().start()
-    proc = start_replies_bot(Path(tempfile.mkdtemp(prefix="udbudsbot-load-")), api, url, busy, args.bot_nice, root)
+    proc = start_replies_bot(folder, api, url, busy, args.bot_nice, root)
     burners = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(busy)]
     arrivals = Arrivals(api)
     stop = asyncio.Event()
@@ -190,14 +196,16 @@ async def replies_run(args: argparse.Namespace, busy: int, root: Path = ROOT) ->
             proc.kill()
         print(f"   the bot stopped on SIGTERM within 30 s: {stopped}")
         api.stop()
-        await admin_execute(f'DROP DATABASE IF EXISTS "{REPLIES_DB}" WITH (FORCE)')
+        if not args.sqlite:
+            await admin_execute(f'DROP DATABASE IF EXISTS "{REPLIES_DB}" WITH (FORCE)')
 
 
 def replies_line(args: argparse.Namespace, label: str, r: Replies) -> str:
     lat = r.latencies
     return (
         f"C. {label}: {args.users} users x {len(SCRIPT)} messages in {r.took:.0f} s against one `udbudsbot run` "
-        f"(long polling) that sends a 2,000-chat fan-out meanwhile: reply time p50 {pct(lat, 50) * 1000:.0f} ms, "
+        f"(long polling, {'SQLite' if args.sqlite else 'PostgreSQL'}) that sends a 2,000-chat fan-out meanwhile: "
+        f"reply time p50 {pct(lat, 50) * 1000:.0f} ms, "
         f"p95 {pct(lat, 95) * 1000:.0f} ms, max {max(lat, default=0) * 1000:.0f} ms; "
         f"{r.timeouts} without a reply in 30 s; the bot used {r.bot_cpu:.1f} s CPU meanwhile "
         f"({r.bot_cpu / r.took:.0%} of a core)"
