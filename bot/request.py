@@ -46,7 +46,8 @@ def env_proxy(scheme: str, host: str) -> str | None:
 
 
 class AiohttpRequest(BaseRequest):
-    """PTB's ``BaseRequest`` on one ``aiohttp.ClientSession``, opened by ``initialize``."""
+    """PTB's ``BaseRequest`` on one ``aiohttp.ClientSession``, opened by the first call and
+    closed by ``shutdown`` (``bot/app.py`` calls it also after a failed start)."""
 
     __slots__ = ("_answered", "_connect", "_media_write", "_pool", "_pool_size", "_read", "_session", "_write")
 
@@ -131,9 +132,9 @@ class AiohttpRequest(BaseRequest):
         return answer
 
     async def _forget_unanswered(self) -> None:
-        """A start that never reached Telegram (no network, Telegram down) is retried with a
-        new Application, and PTB shuts down only what it initialised; a session that never had
-        an answer is closed here, so none is left open (aiohttp warns of each)."""
+        """A session that never had an answer (no network, Telegram down at start) is closed
+        at once: the start is retried with a new Application, and aiohttp warns of every
+        session left open. The next call opens a new one."""
         if not self._answered:
             await self.shutdown()
 
