@@ -4,7 +4,7 @@ Each of ``--chats`` private chats sends the bench's script (``/start``, a free-t
 ``/settings``, a press on the first button of the settings menu, ``/help``) to the real
 Application (``bot.app.build_application``) against the fake Bot API (tests/fakebotapi.py) on
 PostgreSQL (``UDBUDSBOT_TEST_PG_URL``, a schema of its own). Counts the SQL statements, the
-subscriber look-ups (``SELECT ... FROM subscribers``) and the event loop thread's CPU per update
+subscriber look-ups (a ``SELECT`` that reads ``subscribers``) and the event loop thread's CPU per update
 (``time.thread_time``: the fake Bot API's server thread is not counted), and with
 ``--profile N`` prints cProfile's top N functions by own time.
 
@@ -156,10 +156,6 @@ def main() -> None:
         out = subprocess.run(cmd, env=env, cwd=args.baseline_root, check=True, capture_output=True, text=True)
         base = json.loads(out.stdout.strip().splitlines()[-1])
         print(line(f"baseline {args.baseline_root}", base), flush=True)
-    if os.environ.get("UVLOOP"):
-        import uvloop
-
-        uvloop.install()
     result = asyncio.run(measure(args))
     if args.json:
         print(json.dumps(result))

@@ -56,7 +56,7 @@ def build_application(
 ) -> Application:
     """The Application with its handlers; updates of different chats run concurrently, each
     chat's in order (bot/updates.py)."""
-    protect_secrets(settings, token)  # before anything can log the token (httpx logs request URLs)
+    protect_secrets(settings, token)  # before anything can log the token (every Bot API URL holds it)
     foreground = Foreground()  # updates in hand; the engine's sender gives way to them
     requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
     app = (

@@ -4,9 +4,9 @@ python-telegram-bot talks to Telegram through a ``BaseRequest``; its own (``HTTP
 uses httpx. Every update the bot answers costs at least two Bot API calls (the
 ``getUpdates`` that brought it and the reply), and a broadcast one per recipient, so the
 client's CPU per call is part of what each reply waits for when the CPU is short. On
-loopback a bare aiohttp POST takes about a quarter of the CPU of a bare httpx one (0.25 ms
-against 0.9 ms); with PTB's own work around it (building the request, parsing the answer
-into a ``Message``), a whole call takes 0.8–0.95× the CPU (``bench/bench_request.py``).
+loopback a bare aiohttp POST takes about 0.3× the CPU of a bare httpx one (0.25 ms against
+0.8 ms); with PTB's own work around it (building the request, parsing the answer into a
+``Message``), a whole call takes 0.75–0.90× the CPU (``bench/bench_request.py``).
 BENCHMARKS.md ("Replies under load") has what it did for replies.
 
 :class:`AiohttpRequest` implements PTB's documented interface (``do_request`` returns the

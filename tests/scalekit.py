@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from jobs.db import Database
 from jobs.models import OutboxRow, Subscriber
+from jobs.people.subscribers import Profile, subscriber_values
 
 
 async def add_subscribers(
@@ -19,21 +20,8 @@ async def add_subscribers(
 ) -> dict[int, int]:
     """Active instant subscribers for ``chats``; returns chat id -> subscriber id."""
     rows = [
-        {
-            "chat_id": c,
-            "user_id": c,
-            "name": f"Firma {c}",
-            "language": "da",
-            "status": "active",
-            "delivery": "instant",
-            "digest_hour": 8,
-            "min_level": "all",
-            "categories": (categories or {}).get(c, []),
-            "keywords": [],
-            "subscribed_at": now,
-            "created_at": now,
-            "updated_at": now,
-        }
+        subscriber_values(Profile(c, c, f"Firma {c}", None, "da"), now)
+        | {"min_level": "all", "categories": (categories or {}).get(c, [])}
         for c in chats
     ]
     async with db.sessions.begin() as s:

@@ -16,6 +16,7 @@ from jobs.deliver.send import claim, drain_outbox
 from jobs.models import AuditEntry, Broadcast, OutboxRow, Subscriber
 from jobs.people import broadcasts
 from jobs.people.broadcasts import Audience
+from jobs.people.subscribers import Profile, subscriber_values
 from tests.botkit import Running, running_bot
 from tests.conftest import reset_postgres
 from tests.fakebotapi import FakeBotAPI
@@ -225,24 +226,7 @@ async def test_kill_in_the_middle_of_a_2000_recipient_broadcast_then_restart_del
     chats = range(first, first + 2000)
     async with running_bot(settings, api) as bot:
         now = bot.clock()
-        rows = [
-            {
-                "chat_id": chat,
-                "user_id": chat,
-                "name": f"Virksomhed {chat}",
-                "language": "da",
-                "status": "active",
-                "delivery": "instant",
-                "digest_hour": 8,
-                "min_level": "possible",
-                "categories": [],
-                "keywords": [],
-                "subscribed_at": now,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for chat in chats
-        ]
+        rows = [subscriber_values(Profile(chat, chat, f"Virksomhed {chat}", None, "da"), now) for chat in chats]
         async with bot.deps.rt.db.sessions.begin() as s:
             await s.execute(insert(Subscriber), rows)
         await bot.say(ADMIN, "/broadcast_now Fondsmidler: ansøg inden fredag!", wait=2)

@@ -124,15 +124,17 @@ async def subscribe(db: Database, profile: Profile, now: datetime) -> tuple[Subs
         if created is not None:
             return created, True
     async with db.sessions.begin() as s:
-        values = subscriber_values(profile, now) | {"updated_at": await changed_at(s, now)}
-        insert = db.insert(Subscriber).values(**values).on_conflict_do_nothing(index_elements=[Subscriber.chat_id])
-        created = (await s.scalars(insert.returning(Subscriber))).one_or_none()
-        if created is not None:
-            return created, True
+        stamp = await changed_at(s, now)
+        if not db.is_postgres:  # PostgreSQL tried the insert above
+            values = subscriber_values(profile, now) | {"updated_at": stamp}
+            insert = db.insert(Subscriber).values(**values).on_conflict_do_nothing(index_elements=[Subscriber.chat_id])
+            created = (await s.scalars(insert.returning(Subscriber))).one_or_none()
+            if created is not None:
+                return created, True
         sub = (await s.scalars(select(Subscriber).where(Subscriber.chat_id == profile.chat_id))).one()
         if sub.status in (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED):
             sub.status, sub.status_reason, sub.subscribed_at = SubscriberStatus.ACTIVE, None, now
-        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, values["updated_at"]
+        sub.name, sub.username, sub.updated_at = profile.name[:200], profile.username, stamp
         return sub, False
 
 
